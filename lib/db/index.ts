@@ -1,0 +1,2 @@
+export { db, getPool, closeDb } from "./client.ts";
+export * from "./generated/client.ts";
