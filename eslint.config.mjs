@@ -22,7 +22,7 @@ export default tseslint.config(
   },
   {
     // Entry points, tooling and tests may read the raw environment.
-    files: ["lib/env.ts", "lib/cli/**", "bin/**", "scripts/**", "tests/**", "e2e/**", "bench/**", "**/*.test.ts", "*.config.*", "prisma.config.ts"],
+    files: ["lib/env.ts", "instrumentation.ts", "lib/cli/**", "bin/**", "scripts/**", "tests/**", "e2e/**", "bench/**", "**/*.test.ts", "*.config.*", "prisma.config.ts"],
     rules: { "no-restricted-syntax": "off" },
   },
 );

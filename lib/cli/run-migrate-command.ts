@@ -1,13 +1,10 @@
-import { join } from "node:path";
-import { applyMigrations } from "@/lib/db/apply-migrations";
+import { migrateDatabase } from "@/lib/db/migrate-database";
 import { openDatabase } from "./with-database.ts";
-
-export const migrationsDir = join(import.meta.dirname, "..", "..", "prisma", "migrations");
 
 export async function runMigrateCommand(): Promise<number> {
   const database = await openDatabase();
   try {
-    const result = await applyMigrations(database.url, migrationsDir);
+    const result = await migrateDatabase(database.url);
     console.log(
       result.applied.length
         ? `Applied ${result.applied.length} migration(s): ${result.applied.join(", ")}`

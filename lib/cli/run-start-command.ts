@@ -1,9 +1,8 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { getEnv } from "@/lib/env";
-import { applyMigrations } from "@/lib/db/apply-migrations";
+import { migrateDatabase } from "@/lib/db/migrate-database";
 import { ensureBuild } from "./ensure-build.ts";
-import { migrationsDir } from "./run-migrate-command.ts";
 import { openDatabase } from "./with-database.ts";
 
 const root = join(import.meta.dirname, "..", "..");
@@ -30,7 +29,7 @@ export async function runStartCommand(args: string[]): Promise<number> {
     return code;
   };
   try {
-    const migrated = await applyMigrations(database.url, migrationsDir);
+    const migrated = await migrateDatabase(database.url);
     if (migrated.applied.length) console.log(`Applied migrations: ${migrated.applied.join(", ")}`);
   } catch (error) {
     await database.close();

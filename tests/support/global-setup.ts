@@ -1,6 +1,5 @@
-import { join } from "node:path";
 import type { TestProject } from "vitest/node";
-import { applyMigrations } from "../../lib/db/apply-migrations.ts";
+import { migrateDatabase } from "../../lib/db/migrate-database.ts";
 import { assertServerReachable, createTestDatabase, dropTestDatabase, testServerUrl } from "./test-database.ts";
 
 declare module "vitest" {
@@ -15,7 +14,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const serverUrl = testServerUrl();
   await assertServerReachable(serverUrl);
   const databaseUrl = await createTestDatabase(serverUrl);
-  await applyMigrations(databaseUrl, join(import.meta.dirname, "..", "..", "prisma", "migrations"));
+  await migrateDatabase(databaseUrl);
   project.provide("databaseUrl", databaseUrl);
   project.provide("serverUrl", serverUrl);
   return async () => {

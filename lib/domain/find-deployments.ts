@@ -1,0 +1,47 @@
+import "server-only";
+import { db, Prisma } from "@/lib/db";
+import type { TDeploymentSummary, TDeploymentsQuery } from "@/lib/contracts/deployments";
+import { decodeCursor, encodeCursor } from "@/lib/shared/keyset-cursor";
+
+export class BadCursorError extends Error {}
+
+/** Deployments newest first, keyset-paged on (occurredAt, id) so pages never skip or repeat. */
+export async function findDeployments(query: TDeploymentsQuery): Promise<{ items: TDeploymentSummary[]; nextCursor: string | null }> {
+  const cursor = decodeCursor(query.cursor);
+  if (query.cursor && !cursor) throw new BadCursorError("cursor is not valid");
+  const where: Prisma.DeploymentWhereInput = {
+    ...(query.environment ? { environment: query.environment } : {}),
+    ...(query.project
+      ? { OR: [{ project: { path: query.project } }, { provider: "buildkite", externalId: { in: await buildkiteJobIdsFor(query.project) } }] }
+      : {}),
+    occurredAt: { ...(query.from ? { gte: new Date(query.from) } : {}), ...(query.to ? { lt: new Date(query.to) } : {}) },
+    ...(cursor ? { AND: [{ OR: [{ occurredAt: { lt: cursor.at } }, { occurredAt: cursor.at, id: { lt: cursor.id } }] }] } : {}),
+  };
+  const rows = await db.deployment.findMany({
+    where,
+    orderBy: [{ occurredAt: "desc" }, { id: "desc" }],
+    take: query.limit + 1,
+    include: { project: { select: { path: true } } },
+  });
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map((d) => ({
+      id: d.id,
+      provider: d.provider,
+      project: d.project?.path ?? null,
+      environment: d.environment,
+      status: d.status,
+      commitSha: d.commitSha,
+      startedAt: d.startedAt?.toISOString() ?? null,
+      finishedAt: d.finishedAt?.toISOString() ?? null,
+      occurredAt: d.occurredAt.toISOString(),
+    })),
+    nextCursor: rows.length > query.limit && last ? encodeCursor(last.occurredAt, last.id) : null,
+  };
+}
+
+async function buildkiteJobIdsFor(projectPath: string): Promise<string[]> {
+  const jobs = await db.buildJob.findMany({ where: { build: { gitlabProjectPath: projectPath }, environment: { not: null } }, select: { externalId: true } });
+  return jobs.map((j) => j.externalId);
+}

@@ -1,0 +1,172 @@
+import "server-only";
+import { db } from "@/lib/db";
+import type { TDeployReceipt } from "@/lib/contracts/deployments";
+
+const iso = (d: Date | null | undefined) => d?.toISOString() ?? null;
+const user = (a: { username: string | null; name: string | null } | null | undefined) => (a ? { username: a.username, name: a.name } : null);
+
+/**
+ * The deploy receipt: the whole chain behind one deployment, each link with the key that matched
+ * (`linkedBy`), and every delivery the receipt rests on. Null when the deployment does not exist.
+ */
+export async function getDeployReceipt(id: string): Promise<TDeployReceipt | null> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+  const deployment = await db.deployment.findUnique({
+    where: { id },
+    include: { project: true, triggeredBy: true },
+  });
+  if (!deployment) return null;
+  const evidenceKeys = new Set<string>();
+  evidenceKeys.add(
+    deployment.provider === "gitlab" ? `gitlab:deployment:${deployment.externalId}` : `buildkite:deployment:${deployment.externalId}`,
+  );
+
+  // The build and job that deployed (Buildkite), or the GitLab job that deployed.
+  const deployBuild = deployment.buildExternalId
+    ? await db.build.findUnique({ where: { externalId: deployment.buildExternalId } })
+    : null;
+  const deployJob =
+    deployment.provider === "gitlab" && deployment.jobExternalId && deployment.projectId
+      ? await db.ciJob.findUnique({ where: { projectId_externalId: { projectId: deployment.projectId, externalId: deployment.jobExternalId } } })
+      : null;
+  const sha = deployment.commitSha ?? deployJob?.sha ?? deployBuild?.commitSha ?? null;
+  const projectPath = deployment.project?.path ?? deployBuild?.gitlabProjectPath ?? null;
+
+  // Merge requests: by merge/squash commit, by head SHA, or named in the build's meta-data.
+  const mrLinks = new Map<string, string>();
+  if (sha) {
+    const bySha = await db.mergeRequest.findMany({
+      where: { OR: [{ mergeCommitSha: sha }, { squashCommitSha: sha }, { headSha: sha }] },
+      select: { id: true, mergeCommitSha: true, squashCommitSha: true },
+    });
+    for (const mr of bySha) {
+      mrLinks.set(mr.id, mr.mergeCommitSha === sha ? "merge_commit_sha" : mr.squashCommitSha === sha ? "squash_commit_sha" : "head_sha");
+    }
+  }
+  if (deployBuild?.gitlabMrIid && deployBuild.gitlabProjectPath) {
+    const mr = await db.mergeRequest.findFirst({ where: { iid: deployBuild.gitlabMrIid, project: { path: deployBuild.gitlabProjectPath } } });
+    if (mr && !mrLinks.has(mr.id)) mrLinks.set(mr.id, "build meta_data GITLAB_MR_IID");
+  }
+  const mergeRequests = await db.mergeRequest.findMany({
+    where: { id: { in: [...mrLinks.keys()] } },
+    include: {
+      project: true,
+      author: true,
+      mergedBy: true,
+      approvals: { include: { account: true }, orderBy: { approvedAt: "asc" } },
+      commits: true,
+    },
+  });
+  for (const mr of mergeRequests) {
+    evidenceKeys.add(`gitlab:mr:${mr.project.externalId}:${mr.iid}`);
+    for (const a of mr.approvals) evidenceKeys.add(`gitlab:mr-approval:${mr.project.externalId}:${mr.iid}:${a.account.externalId}`);
+  }
+
+  // Pipelines: on the deployed SHA, on each MR's head SHA, or named in the build's meta-data.
+  const pipelineLinks = new Map<string, string>();
+  const headShas = mergeRequests.map((mr) => mr.headSha).filter((s): s is string => !!s);
+  const pipelineRows = await db.pipeline.findMany({
+    where: {
+      OR: [
+        ...(sha ? [{ sha }] : []),
+        ...(headShas.length ? [{ sha: { in: headShas } }] : []),
+        ...(deployBuild?.gitlabPipelineId ? [{ externalId: deployBuild.gitlabPipelineId }] : []),
+        ...(deployJob?.pipelineId ? [{ id: deployJob.pipelineId }] : []),
+      ],
+    },
+    include: { project: true, triggeredBy: true, jobs: { include: { user: true }, orderBy: { externalId: "asc" } } },
+    orderBy: { createdAt: "asc" },
+  });
+  for (const p of pipelineRows) {
+    pipelineLinks.set(
+      p.id,
+      sha && p.sha === sha ? "sha" : p.externalId === deployBuild?.gitlabPipelineId ? "build meta_data GITLAB_PIPELINE_ID" : p.id === deployJob?.pipelineId ? "deploy job" : "merge request head_sha",
+    );
+    evidenceKeys.add(`gitlab:pipeline:${p.project.externalId}:${p.externalId}`);
+    for (const j of p.jobs) evidenceKeys.add(`gitlab:job:${p.project.externalId}:${j.externalId}`);
+  }
+
+  // Buildkite builds: the deploying build, builds of the SHA, builds created by these pipelines.
+  const pipelineIds = pipelineRows.map((p) => p.externalId);
+  const builds = await db.build.findMany({
+    where: {
+      OR: [
+        ...(deployBuild ? [{ id: deployBuild.id }] : []),
+        ...(sha ? [{ commitSha: sha }] : []),
+        ...(pipelineIds.length ? [{ gitlabPipelineId: { in: pipelineIds } }] : []),
+      ],
+    },
+    include: { creator: true, jobs: { include: { unblockedBy: true }, orderBy: { unblockedAt: "asc" } } },
+    orderBy: { number: "asc" },
+  });
+  for (const b of builds) {
+    evidenceKeys.add(`buildkite:build:${b.externalId}`);
+    for (const j of b.jobs) evidenceKeys.add(`buildkite:job:${j.externalId}`);
+  }
+
+  const evidenceRows = await db.factEvidence.findMany({
+    where: { entityId: { in: [...evidenceKeys] } },
+    include: { delivery: { select: { id: true, source: true, eventType: true, sha256: true, receivedAt: true, origin: true } } },
+  });
+  const evidence = [...new Map(evidenceRows.map((e) => [e.delivery.id, e.delivery])).values()]
+    .sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || a.id.localeCompare(b.id))
+    .map((d) => ({ deliveryId: d.id, source: d.source, event: d.eventType, sha256: d.sha256, receivedAt: d.receivedAt.toISOString(), origin: d.origin }));
+
+  return {
+    id: deployment.id,
+    provider: deployment.provider,
+    project: projectPath,
+    environment: deployment.environment,
+    status: deployment.status,
+    commitSha: sha,
+    startedAt: iso(deployment.startedAt),
+    finishedAt: iso(deployment.finishedAt),
+    occurredAt: deployment.occurredAt.toISOString(),
+    triggeredBy: user(deployment.triggeredBy),
+    mergeRequests: mergeRequests.map((mr) => ({
+      iid: mr.iid,
+      project: mr.project.path,
+      title: mr.title,
+      url: mr.webUrl,
+      state: mr.state,
+      author: user(mr.author),
+      approvers: mr.approvals
+        .filter((a) => a.approvedAt && !a.revokedAt)
+        .map((a) => ({ username: a.account.username, approvedAt: iso(a.approvedAt) })),
+      mergedBy: user(mr.mergedBy),
+      mergedAt: iso(mr.mergedAt),
+      commits: mr.commits.map((c) => c.sha),
+      linkedBy: mrLinks.get(mr.id) ?? "unknown",
+    })),
+    pipelines: pipelineRows.map((p) => ({
+      provider: "gitlab" as const,
+      id: p.externalId,
+      status: p.status,
+      ref: p.ref,
+      sha: p.sha,
+      source: p.source,
+      url: p.webUrl,
+      triggeredBy: user(p.triggeredBy),
+      jobs: p.jobs.map((j) => ({ id: j.externalId, name: j.name, status: j.status, user: user(j.user) })),
+      linkedBy: pipelineLinks.get(p.id) ?? "unknown",
+    })),
+    builds: builds.map((b) => ({
+      provider: "buildkite" as const,
+      pipeline: b.pipelineSlug,
+      number: b.number,
+      state: b.state,
+      url: b.webUrl,
+      creator: b.creator ? { name: b.creator.name, email: b.creator.email } : null,
+      gates: b.jobs
+        .filter((j) => j.type === "manual")
+        .map((j) => ({
+          label: j.label,
+          state: j.state,
+          unblockedBy: j.unblockedBy ? { name: j.unblockedBy.name, email: j.unblockedBy.email } : null,
+          unblockedAt: iso(j.unblockedAt),
+        })),
+      linkedBy: b.id === deployBuild?.id ? "deploying build" : sha && b.commitSha === sha ? "commit" : "build meta_data GITLAB_PIPELINE_ID",
+    })),
+    evidence,
+  };
+}

@@ -1,0 +1,59 @@
+import "server-only";
+import { createHash } from "node:crypto";
+import type pg from "pg";
+
+export type TRecordDeliveryInput = {
+  source: "gitlab" | "buildkite" | "credentials";
+  origin?: "webhook" | "api";
+  eventType: string;
+  dedupeKey: string;
+  body: Buffer;
+  headers: Record<string, string>;
+  verifyMethod: string;
+  verifyResult: string;
+  requestUrl?: string | null;
+};
+
+export type TRecordDeliveryResult = { id: string; duplicate: false } | { id: string | null; duplicate: true };
+
+export function sha256Hex(body: Uint8Array): string {
+  return createHash("sha256").update(body).digest("hex");
+}
+
+/**
+ * The one durable, idempotent raw store every source writes first. Inserts the exact bytes and
+ * enqueues processing in a single statement (one implicit transaction), so an acknowledged delivery
+ * is always both stored and queued. A second delivery with the same (source, dedupe key) stores
+ * nothing and reports the duplicate. Throws when the database cannot commit; callers answer 503.
+ */
+export async function recordDelivery(pool: pg.Pool, input: TRecordDeliveryInput): Promise<TRecordDeliveryResult> {
+  const { rows } = await pool.query<{ id: string }>(
+    `WITH inserted AS (
+       INSERT INTO delivery (id, source, origin, event_type, dedupe_key, body, headers, sha256, byte_length, verify_method, verify_result, request_url)
+       VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+       ON CONFLICT (source, dedupe_key) DO NOTHING
+       RETURNING id
+     ), queued AS (
+       SELECT graphile_worker.add_job('process_delivery', json_build_object('deliveryId', id), job_key := 'delivery:' || id::text, max_attempts := 8) AS job
+       FROM inserted
+     )
+     SELECT inserted.id FROM inserted, queued`,
+    [
+      input.source,
+      input.origin ?? "webhook",
+      input.eventType.slice(0, 200),
+      input.dedupeKey,
+      input.body,
+      JSON.stringify(input.headers),
+      sha256Hex(input.body),
+      input.body.byteLength,
+      input.verifyMethod,
+      input.verifyResult,
+      input.requestUrl ?? null,
+    ],
+  );
+  const id = rows[0]?.id;
+  if (id) return { id, duplicate: false };
+  const existing = await pool.query<{ id: string }>("SELECT id FROM delivery WHERE source = $1 AND dedupe_key = $2", [input.source, input.dedupeKey]);
+  return { id: existing.rows[0]?.id ?? null, duplicate: true };
+}

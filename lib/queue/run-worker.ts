@@ -1,0 +1,54 @@
+import "server-only";
+import { Logger, run, type Runner } from "graphile-worker";
+import { getPool } from "@/lib/db";
+import { getEnv } from "@/lib/env";
+import { resolveDatabaseUrl } from "@/lib/db/resolve-database-url";
+import { logEvent } from "@/lib/shared/log-event";
+import { processDelivery } from "@/lib/ingest/process/process-delivery";
+
+// graphile-worker: jobs live in Postgres (no extra service), are enqueued in the same statement that
+// stores a delivery, are picked up at once through LISTEN/NOTIFY, and are locked with SKIP LOCKED so
+// several workers never run one job at the same time. Failed jobs retry with exponential backoff.
+
+const logger = new Logger(() => (level, message) => {
+  if (level === "error" || level === "warning") logEvent(level === "warning" ? "warn" : "error", "worker", { message });
+});
+
+/** Starts the delivery worker in this process; resolves to a runner whose `stop()` drains it. */
+export async function runWorker(options: { concurrency?: number } = {}): Promise<Runner> {
+  const env = getEnv();
+  const pool = getPool();
+  return run({
+    connectionString: resolveDatabaseUrl(env),
+    concurrency: options.concurrency ?? env.CUSTODY_WORKER_CONCURRENCY,
+    noHandleSignals: true,
+    pollInterval: 1_000,
+    logger,
+    taskList: {
+      replay_delivery: async (payload) => {
+        const deliveryId = (payload as { deliveryId?: string }).deliveryId;
+        if (deliveryId) await processDelivery(pool, deliveryId, true);
+      },
+      process_delivery: async (payload, helpers) => {
+        const deliveryId = (payload as { deliveryId?: string }).deliveryId;
+        if (!deliveryId) return;
+        try {
+          await processDelivery(pool, deliveryId);
+        } catch (error) {
+          const message = (error as Error).message;
+          const final = helpers.job.attempts >= helpers.job.max_attempts;
+          // Park the delivery as failed once retries are used up; replay re-queues it.
+          await pool
+            .query("UPDATE delivery SET processing_state = $2, processing_error = $3, attempts = attempts + 1 WHERE id = $1", [
+              deliveryId,
+              final ? "failed" : "pending",
+              message,
+            ])
+            .catch(() => {});
+          logEvent("error", "delivery.process_failed", { deliveryId, attempt: helpers.job.attempts, final, error: message });
+          throw error;
+        }
+      },
+    },
+  });
+}

@@ -1,0 +1,112 @@
+import fc from "fast-check";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { buildStory, type TStoryDelivery } from "../fixtures/story.ts";
+import { configureWebhookSecrets, buildkiteRequest, gitlabRequest } from "../support/webhook-requests.ts";
+import { graphSnapshot, truncateAll } from "../support/graph-snapshot.ts";
+
+configureWebhookSecrets();
+const { POST: postGitlab } = await import("@/app/api/webhooks/gitlab/route");
+const { POST: postBuildkite } = await import("@/app/api/webhooks/buildkite/route");
+const { getPool, closeDb, db } = await import("@/lib/db");
+const { processDelivery } = await import("@/lib/ingest/process/process-delivery");
+const { getDeployReceipt } = await import("@/lib/domain/get-deploy-receipt");
+
+const pool = getPool();
+
+// Each story delivery gets a stable GitLab delivery id so a redelivery dedupes like GitLab's own.
+function send(delivery: TStoryDelivery, index: number): Promise<Response> {
+  return delivery.source === "gitlab"
+    ? postGitlab(gitlabRequest(delivery.event, delivery.body, { id: `00000000-0000-4000-8000-${String(index).padStart(12, "0")}` }))
+    : postBuildkite(buildkiteRequest(delivery.event, delivery.body));
+}
+
+async function processPending(): Promise<void> {
+  const { rows } = await pool.query<{ id: string }>("SELECT id FROM delivery WHERE processing_state = 'pending' ORDER BY received_at, id");
+  for (const row of rows) await processDelivery(pool, row.id);
+}
+
+async function ingest(order: number[]): Promise<void> {
+  const story = buildStory();
+  for (const index of order) {
+    const response = await send(story[index]!, index);
+    expect([200, 202]).toContain(response.status);
+  }
+  await processPending();
+}
+
+beforeEach(async () => truncateAll(pool));
+afterAll(async () => closeDb());
+
+describe("the provenance graph built from a story", () => {
+  let canonical: Record<string, unknown[]>;
+  beforeAll(async () => {
+    await truncateAll(pool);
+    await ingest(buildStory().map((_, i) => i));
+    canonical = await graphSnapshot(pool);
+  });
+
+  it("joins the production deploy to its MR, approvers, merger, pipelines, build and the human who opened the gate", async () => {
+    await ingest(buildStory().map((_, i) => i));
+    const deployments = await db.deployment.findMany({ orderBy: { provider: "asc" } });
+    expect(deployments.map((d) => [d.provider, d.environment, d.status])).toEqual([
+      ["buildkite", "production", "success"],
+      ["gitlab", "production", "success"],
+    ]);
+    for (const deployment of deployments) {
+      const receipt = await getDeployReceipt(deployment.id);
+      expect(receipt?.commitSha).toBe("5fc652f697a1263b2022de426a28d99b4e96827c");
+      expect(receipt?.project).toBe("acme/payments-api");
+      const mr = receipt?.mergeRequests[0];
+      expect(receipt?.mergeRequests).toHaveLength(1);
+      expect(mr).toMatchObject({ iid: 17, author: { username: "alice" }, mergedBy: { username: "dave" }, state: "merged", linkedBy: "merge_commit_sha" });
+      expect(mr?.approvers.map((a) => a.username).sort()).toEqual(["bob", "carol"]);
+      expect(receipt?.pipelines.map((p) => [p.id, p.status, p.linkedBy]).sort()).toEqual([
+        ["1183402", "success", "merge request head_sha"],
+        ["1183467", "success", "sha"],
+      ]);
+      const build = receipt?.builds[0];
+      expect(build).toMatchObject({ pipeline: "payments-api-deploy", number: 981, state: "passed" });
+      expect(build?.gates).toEqual([
+        expect.objectContaining({ state: "unblocked", unblockedBy: { name: "Erin Lead", email: "erin@acme.test" }, unblockedAt: expect.any(String) }),
+      ]);
+      expect(receipt?.evidence.length).toBeGreaterThan(20);
+      for (const item of receipt?.evidence ?? []) expect(item.sha256).toMatch(/^[0-9a-f]{64}$/);
+    }
+    const gitlabDeploy = await getDeployReceipt(deployments[1]!.id);
+    expect(gitlabDeploy?.triggeredBy).toMatchObject({ username: "dave" });
+  });
+
+  it("a redelivered GitLab event is stored once", async () => {
+    const story = buildStory();
+    const first = await send(story[1]!, 1);
+    const again = await send(story[1]!, 1);
+    expect(first.status).toBe(202);
+    expect(again.status).toBe(200);
+    expect(await again.json()).toMatchObject({ status: "duplicate" });
+    const { rows } = await pool.query("SELECT count(*)::int AS n FROM delivery");
+    expect(rows[0].n).toBe(1);
+  });
+
+  it("the same facts come out whatever the order and however many duplicates (property)", async () => {
+    const size = buildStory().length;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.shuffledSubarray([...Array(size).keys()], { minLength: size, maxLength: size }),
+        fc.array(fc.integer({ min: 0, max: size - 1 }), { maxLength: 15 }),
+        async (order, duplicates) => {
+          await truncateAll(pool);
+          await ingest([...order, ...duplicates]);
+          expect(await graphSnapshot(pool)).toEqual(canonical);
+        },
+      ),
+      { numRuns: 8 },
+    );
+  }, 240_000);
+
+  it("re-processing every delivery (replay) changes nothing", async () => {
+    await ingest(buildStory().map((_, i) => i));
+    const { rows } = await pool.query<{ id: string }>("SELECT id FROM delivery ORDER BY received_at DESC");
+    for (const row of rows) await processDelivery(pool, row.id, true);
+    expect(await graphSnapshot(pool)).toEqual(canonical);
+  });
+});
