@@ -33,10 +33,6 @@ export const ZEnv = z.object({
   GITLAB_WEBHOOK_SIGNING_TOKEN: secretList,
   BUILDKITE_WEBHOOK_TOKEN: secretList,
   BUILDKITE_WEBHOOK_SIGNING_SECRET: secretList,
-  CUSTODY_DEPLOY_ENVIRONMENT_KEYS: z
-    .string()
-    .default("deploy-environment,DEPLOY_ENVIRONMENT")
-    .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean)),
 });
 
 export type TEnv = z.infer<typeof ZEnv>;

@@ -25,11 +25,17 @@ export async function findDeployments(query: TDeploymentsQuery): Promise<{ items
   });
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
+  // Buildkite deployments know their project through the build's GITLAB_PROJECT_PATH meta-data.
+  const buildIds = page.map((d) => d.buildExternalId).filter((b): b is string => !!b);
+  const builds = buildIds.length
+    ? await db.build.findMany({ where: { externalId: { in: buildIds } }, select: { externalId: true, gitlabProjectPath: true } })
+    : [];
+  const buildProject = new Map(builds.map((b) => [b.externalId, b.gitlabProjectPath]));
   return {
     items: page.map((d) => ({
       id: d.id,
       provider: d.provider,
-      project: d.project?.path ?? null,
+      project: d.project?.path ?? (d.buildExternalId ? (buildProject.get(d.buildExternalId) ?? null) : null),
       environment: d.environment,
       status: d.status,
       commitSha: d.commitSha,

@@ -1,0 +1,188 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { ChainGraph } from "@/components/chain-graph";
+import { LocalTime } from "@/components/local-time";
+import { PageHeader } from "@/components/page-header";
+import { StatusBadge } from "@/components/status-badge";
+import { getDeployReceipt } from "@/lib/domain/get-deploy-receipt";
+
+export const metadata: Metadata = { title: "Deploy receipt" };
+export const dynamic = "force-dynamic";
+
+const who = (u: { username: string | null; name?: string | null } | null | undefined) => u?.username ?? u?.name ?? "unknown";
+
+export default async function ReceiptPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const receipt = await getDeployReceipt(id);
+  if (!receipt) notFound();
+  const mr = receipt.mergeRequests[0];
+  const gates = receipt.builds.flatMap((b) => b.gates);
+  const steps = [
+    { label: "Change", detail: mr ? `!${mr.iid} by ${who(mr.author)}` : "no merge request found", ok: mr ? mr.state === "merged" : false },
+    { label: "Approvals", detail: mr ? `${mr.approvers.length}: ${mr.approvers.map((a) => a.username).join(", ") || "none"}` : "—", ok: mr ? mr.approvers.length > 0 : null },
+    { label: "CI", detail: receipt.pipelines.map((p) => `#${p.id} ${p.status ?? ""}`).join(", ") || "no pipeline", ok: receipt.pipelines.length ? receipt.pipelines.every((p) => p.status === "success") : null },
+    { label: "Gate", detail: gates.length ? gates.map((g) => g.unblockedBy?.name ?? g.state ?? "waiting").join(", ") : "no gate", ok: gates.length ? gates.every((g) => g.unblockedBy) : null },
+    { label: `Deploy: ${receipt.environment}`, detail: receipt.status ?? "unknown", ok: receipt.status === "success" },
+  ];
+  return (
+    <>
+      <PageHeader
+        title={`Deploy to ${receipt.environment}`}
+        lede={
+          <>
+            {receipt.project ?? "unknown project"} · commit <span className="mono">{receipt.commitSha ?? "unknown"}</span> ·{" "}
+            <StatusBadge value={receipt.status} /> · <LocalTime iso={receipt.occurredAt} /> ·{" "}
+            <a href={`/api/v1/deployments/${receipt.id}`}>JSON</a>
+          </>
+        }
+      />
+      <section className="panel" aria-label="Chain">
+        <ChainGraph steps={steps} />
+      </section>
+      <section className="panel" aria-labelledby="change">
+        <h2 id="change">Change</h2>
+        {receipt.mergeRequests.length === 0 ? (
+          <p className="empty">No merge request is linked to this commit yet.</p>
+        ) : (
+          receipt.mergeRequests.map((m) => (
+            <div key={`${m.project}!${m.iid}`}>
+              <p>
+                {m.url ? <a href={m.url}>{`${m.project}!${m.iid}`}</a> : `${m.project}!${m.iid}`} — {m.title}{" "}
+                <StatusBadge value={m.state} /> <span className="empty">(linked by {m.linkedBy})</span>
+              </p>
+              <table>
+                <tbody>
+                  <tr>
+                    <th>Author</th>
+                    <td>{who(m.author)}</td>
+                  </tr>
+                  <tr>
+                    <th>Approvers</th>
+                    <td>
+                      {m.approvers.length
+                        ? m.approvers.map((a) => (
+                            <span key={a.username ?? ""}>
+                              {a.username} {a.approvedAt ? <LocalTime iso={a.approvedAt} /> : null}
+                              <br />
+                            </span>
+                          ))
+                        : "none"}
+                    </td>
+                  </tr>
+                  <tr>
+                    <th>Merged by</th>
+                    <td>
+                      {who(m.mergedBy)} {m.mergedAt ? <LocalTime iso={m.mergedAt} /> : null}
+                    </td>
+                  </tr>
+                  <tr>
+                    <th>Commits</th>
+                    <td className="mono">{m.commits.join(", ") || "—"}</td>
+                  </tr>
+                </tbody>
+              </table>
+            </div>
+          ))
+        )}
+      </section>
+      <section className="panel" aria-labelledby="ci">
+        <h2 id="ci">CI</h2>
+        <table>
+          <thead>
+            <tr>
+              <th>Pipeline / build</th>
+              <th>Status</th>
+              <th>Ref</th>
+              <th>Triggered by</th>
+              <th>Linked by</th>
+            </tr>
+          </thead>
+          <tbody>
+            {receipt.pipelines.map((p) => (
+              <tr key={`p${p.id}`}>
+                <td>{p.url ? <a href={p.url}>GitLab #{p.id}</a> : `GitLab #${p.id}`}</td>
+                <td>
+                  <StatusBadge value={p.status} />
+                </td>
+                <td>{p.ref}</td>
+                <td>{who(p.triggeredBy)}</td>
+                <td>{p.linkedBy}</td>
+              </tr>
+            ))}
+            {receipt.builds.map((b) => (
+              <tr key={`b${b.pipeline}${b.number}`}>
+                <td>{b.url ? <a href={b.url}>{`${b.pipeline} #${b.number}`}</a> : `${b.pipeline} #${b.number}`}</td>
+                <td>
+                  <StatusBadge value={b.state} />
+                </td>
+                <td>—</td>
+                <td>{b.creator?.name ?? "—"}</td>
+                <td>{b.linkedBy}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <section className="panel" aria-labelledby="gates">
+        <h2 id="gates">Gates</h2>
+        {gates.length === 0 ? (
+          <p className="empty">No block steps in the linked builds.</p>
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                <th>Gate</th>
+                <th>State</th>
+                <th>Unblocked by</th>
+                <th>When</th>
+              </tr>
+            </thead>
+            <tbody>
+              {gates.map((g, i) => (
+                <tr key={i}>
+                  <td>{g.label}</td>
+                  <td>
+                    <StatusBadge value={g.state} />
+                  </td>
+                  <td>{g.unblockedBy ? `${g.unblockedBy.name ?? ""} <${g.unblockedBy.email ?? "no email"}>` : "—"}</td>
+                  <td>{g.unblockedAt ? <LocalTime iso={g.unblockedAt} /> : "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+      <section className="panel" aria-labelledby="evidence">
+        <h2 id="evidence">Evidence ({receipt.evidence.length} deliveries)</h2>
+        <table>
+          <thead>
+            <tr>
+              <th>Received</th>
+              <th>Source</th>
+              <th>Event</th>
+              <th>SHA-256 of the body</th>
+            </tr>
+          </thead>
+          <tbody>
+            {receipt.evidence.map((e) => (
+              <tr key={e.deliveryId}>
+                <td>
+                  <LocalTime iso={e.receivedAt} />
+                </td>
+                <td>
+                  {e.source} ({e.origin})
+                </td>
+                <td>{e.event}</td>
+                <td className="mono">{e.sha256}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <p>
+        <Link href="/deploys">← All deploys</Link>
+      </p>
+    </>
+  );
+}
