@@ -23,6 +23,9 @@ export async function runWorker(options: { concurrency?: number } = {}): Promise
     concurrency: options.concurrency ?? env.CUSTODY_WORKER_CONCURRENCY,
     noHandleSignals: true,
     pollInterval: 1_000,
+    // The embedded database serves every connection from one backend, so per-connection named
+    // prepared statements would collide there.
+    noPreparedStatements: env.CUSTODY_EMBEDDED === "1",
     logger,
     taskList: {
       replay_delivery: async (payload) => {
