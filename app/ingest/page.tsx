@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { HourlyBars } from "@/components/hourly-bars";
+import { LiveRefresh } from "@/components/live-refresh";
 import { LocalTime } from "@/components/local-time";
 import { PageHeader } from "@/components/page-header";
 import { getIngestStatus } from "@/lib/domain/get-ingest-status";
@@ -12,6 +13,7 @@ export default async function IngestPage() {
   return (
     <>
       <PageHeader title="Ingest" lede="Webhook deliveries per source, refused attempts and deliveries that need a look (last 24 hours)." />
+      <LiveRefresh />
       <section className="panel" aria-labelledby="sources">
         <h2 id="sources">Sources</h2>
         <table>

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { LiveRefresh } from "@/components/live-refresh";
 import { LocalTime } from "@/components/local-time";
 import { PageHeader } from "@/components/page-header";
 import { ZTimelineQuery } from "@/lib/contracts/timeline";
@@ -30,6 +31,7 @@ export default async function TimelinePage({ searchParams }: { searchParams: Pro
   return (
     <>
       <PageHeader title="Timeline" lede="Every fact in one stream, newest first. Filters live in the URL, so a view can be shared." />
+      <LiveRefresh />
       <form className="panel" method="get" role="search" aria-label="Search the timeline">
         <label>
           Search <input name="q" defaultValue={query.q ?? ""} placeholder="SHA, group/project!17, #1183467, text…" size={36} autoFocus />

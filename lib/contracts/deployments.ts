@@ -39,6 +39,7 @@ export const ZDeployReceipt = ZDeploymentSummary.extend({
       mergedBy: ZUserRef,
       mergedAt: z.string().nullable(),
       commits: z.array(z.string()),
+      commitAuthorEmails: z.array(z.string()).optional(),
       linkedBy: z.string(),
     }),
   ),
@@ -75,6 +76,7 @@ export const ZDeployReceipt = ZDeploymentSummary.extend({
       linkedBy: z.string(),
     }),
   ),
+  findings: z.array(z.object({ code: z.string(), severity: z.enum(["high", "medium", "info"]), message: z.string() })),
   evidence: z.array(
     z.object({ deliveryId: z.string(), source: z.string(), event: z.string(), sha256: z.string(), receivedAt: z.string(), origin: z.string() }),
   ),

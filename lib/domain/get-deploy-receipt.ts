@@ -1,6 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db";
 import type { TDeployReceipt } from "@/lib/contracts/deployments";
+import { buildReceiptFindings } from "./build-receipt-findings.ts";
 
 const iso = (d: Date | null | undefined) => d?.toISOString() ?? null;
 const user = (a: { username: string | null; name: string | null } | null | undefined) => (a ? { username: a.username, name: a.name } : null);
@@ -112,7 +113,9 @@ export async function getDeployReceipt(id: string): Promise<TDeployReceipt | nul
     .sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || a.id.localeCompare(b.id))
     .map((d) => ({ deliveryId: d.id, source: d.source, event: d.eventType, sha256: d.sha256, receivedAt: d.receivedAt.toISOString(), origin: d.origin }));
 
-  return {
+  const shas = mergeRequests.flatMap((mr) => mr.commits.map((c) => c.sha));
+  const commitRows = shas.length ? await db.commit.findMany({ where: { sha: { in: shas } }, select: { sha: true, authorEmail: true } }) : [];
+  const receipt: Omit<TDeployReceipt, "findings"> = {
     id: deployment.id,
     provider: deployment.provider,
     project: projectPath,
@@ -136,6 +139,14 @@ export async function getDeployReceipt(id: string): Promise<TDeployReceipt | nul
       mergedBy: user(mr.mergedBy),
       mergedAt: iso(mr.mergedAt),
       commits: mr.commits.map((c) => c.sha),
+      commitAuthorEmails: [
+        ...new Set(
+          commitRows
+            .filter((c) => mr.commits.some((m) => m.sha === c.sha))
+            .map((c) => c.authorEmail)
+            .filter((e): e is string => !!e),
+        ),
+      ],
       linkedBy: mrLinks.get(mr.id) ?? "unknown",
     })),
     pipelines: pipelineRows.map((p) => ({
@@ -169,4 +180,5 @@ export async function getDeployReceipt(id: string): Promise<TDeployReceipt | nul
     })),
     evidence,
   };
+  return { ...receipt, findings: buildReceiptFindings(receipt) };
 }

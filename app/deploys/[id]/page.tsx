@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ChainGraph } from "@/components/chain-graph";
+import { LiveRefresh } from "@/components/live-refresh";
 import { LocalTime } from "@/components/local-time";
 import { PageHeader } from "@/components/page-header";
 import { StatusBadge } from "@/components/status-badge";
@@ -37,8 +38,23 @@ export default async function ReceiptPage({ params }: { params: Promise<{ id: st
           </>
         }
       />
+      <LiveRefresh />
       <section className="panel" aria-label="Chain">
         <ChainGraph steps={steps} />
+      </section>
+      <section className="panel" aria-labelledby="findings">
+        <h2 id="findings">Findings</h2>
+        {receipt.findings.length === 0 ? (
+          <p className="empty">No findings: reviewed, approved, merged, CI green, gate opened by someone other than the authors.</p>
+        ) : (
+          <ul className="findings">
+            {receipt.findings.map((f) => (
+              <li key={`${f.code}:${f.message}`} className={f.severity}>
+                <strong>{f.code.replaceAll("_", " ")}</strong> — {f.message}
+              </li>
+            ))}
+          </ul>
+        )}
       </section>
       <section className="panel" aria-labelledby="change">
         <h2 id="change">Change</h2>

@@ -1,0 +1,49 @@
+// GET /api/v1/stream — Server-Sent Events: new timeline facts as they are written (who: any signed-in role).
+import { findTimelineEventsAfter } from "@/lib/domain/find-timeline-events-after";
+
+export const dynamic = "force-dynamic";
+export const runtime = "nodejs";
+
+const POLL_MS = 1_000;
+
+export async function GET(request: Request): Promise<Response> {
+  const encoder = new TextEncoder();
+  let timer: ReturnType<typeof setInterval> | undefined;
+  let closed = false;
+  const stream = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      let last = (await findTimelineEventsAfter(null)).lastId;
+      controller.enqueue(encoder.encode(`retry: 5000\n: connected\n\n`));
+      const tick = async () => {
+        if (closed) return;
+        try {
+          const batch = await findTimelineEventsAfter(last);
+          last = batch.lastId;
+          for (const item of batch.items) {
+            controller.enqueue(encoder.encode(`id: ${item.id}\nevent: fact\ndata: ${JSON.stringify(item)}\n\n`));
+          }
+          if (!batch.items.length) controller.enqueue(encoder.encode(`: keep-alive\n\n`));
+        } catch {
+          // The database is briefly unreachable; the next tick tries again.
+        }
+      };
+      timer = setInterval(() => void tick(), POLL_MS);
+      request.signal.addEventListener("abort", () => {
+        closed = true;
+        clearInterval(timer);
+        try {
+          controller.close();
+        } catch {
+          // already closed
+        }
+      });
+    },
+    cancel() {
+      closed = true;
+      clearInterval(timer);
+    },
+  });
+  return new Response(stream, {
+    headers: { "Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-cache, no-transform", "X-Accel-Buffering": "no" },
+  });
+}

@@ -1,0 +1,76 @@
+import { describe, expect, it } from "vitest";
+import type { TDeployReceipt } from "@/lib/contracts/deployments";
+import { buildReceiptFindings } from "./build-receipt-findings.ts";
+
+type TMr = TDeployReceipt["mergeRequests"][number];
+
+const mr = (over: Partial<TMr> = {}): TMr => ({
+  iid: 17,
+  project: "acme/payments-api",
+  title: "Retry refunds",
+  url: null,
+  state: "merged",
+  author: { username: "alice", name: "Alice" },
+  approvers: [{ username: "bob", approvedAt: "2026-09-14T09:00:00.000Z" }],
+  mergedBy: { username: "dave", name: "Dave" },
+  mergedAt: "2026-09-14T09:40:00.000Z",
+  commits: ["abc"],
+  commitAuthorEmails: ["alice@acme.test"],
+  linkedBy: "merge_commit_sha",
+  ...over,
+});
+
+const receipt = (over: Partial<Omit<TDeployReceipt, "findings">> = {}): Omit<TDeployReceipt, "findings"> => ({
+  id: "d",
+  provider: "buildkite",
+  project: "acme/payments-api",
+  environment: "production",
+  status: "success",
+  commitSha: "abc",
+  startedAt: null,
+  finishedAt: null,
+  occurredAt: "2026-09-14T10:00:00.000Z",
+  triggeredBy: null,
+  mergeRequests: [mr()],
+  pipelines: [{ provider: "gitlab", id: "1", status: "success", ref: "main", sha: "abc", source: "push", url: null, triggeredBy: null, jobs: [], linkedBy: "sha" }],
+  builds: [
+    {
+      provider: "buildkite",
+      pipeline: "deploy",
+      number: 1,
+      state: "passed",
+      url: null,
+      creator: null,
+      gates: [{ label: "Deploy?", state: "unblocked", unblockedBy: { name: "Erin", email: "erin@acme.test" }, unblockedAt: null }],
+      linkedBy: "commit",
+    },
+  ],
+  evidence: [],
+  ...over,
+});
+
+const codes = (r: Omit<TDeployReceipt, "findings">) => buildReceiptFindings(r).map((f) => f.code);
+
+describe("receipt findings", () => {
+  it("a reviewed, approved, merged change with a green pipeline and an independent gate has no findings", () => {
+    expect(codes(receipt())).toEqual([]);
+  });
+  it("flags a deploy with no merge request", () => {
+    expect(codes(receipt({ mergeRequests: [] }))).toEqual(["no_merge_request"]);
+  });
+  it("flags self-approval, missing approvals and an unmerged change", () => {
+    expect(codes(receipt({ mergeRequests: [mr({ approvers: [{ username: "Alice", approvedAt: null }] })] }))).toContain("self_approval");
+    expect(codes(receipt({ mergeRequests: [mr({ approvers: [] })] }))).toEqual(["insufficient_approvals"]);
+    expect(codes(receipt({ mergeRequests: [mr({ state: "opened" })] }))).toEqual(["unmerged_change"]);
+    expect(buildReceiptFindings(receipt(), { minApprovals: 2 }).map((f) => f.code)).toEqual(["insufficient_approvals"]);
+  });
+  it("flags a failed pipeline and a gate opened by an author of the change", () => {
+    expect(codes(receipt({ pipelines: [{ ...receipt().pipelines[0]!, status: "failed" }] }))).toEqual(["failed_pipeline"]);
+    const gate = { label: "Deploy?", state: "unblocked", unblockedBy: { name: "Alice A.", email: "ALICE@acme.test" }, unblockedAt: null };
+    expect(codes(receipt({ builds: [{ ...receipt().builds[0]!, gates: [gate] }] }))).toEqual(["gate_opened_by_author"]);
+  });
+  it("never matches people on display name alone", () => {
+    const gate = { label: "Deploy?", state: "unblocked", unblockedBy: { name: "Alice", email: "someone-else@acme.test" }, unblockedAt: null };
+    expect(codes(receipt({ builds: [{ ...receipt().builds[0]!, gates: [gate] }] }))).toEqual([]);
+  });
+});

@@ -1,0 +1,43 @@
+import type { TDeployReceipt } from "@/lib/contracts/deployments";
+
+export type TFinding = { code: string; severity: "high" | "medium" | "info"; message: string };
+
+const norm = (value: string | null | undefined) => value?.trim().toLowerCase() || null;
+
+/**
+ * Change-management findings for one receipt (pure). Identity comparisons use GitLab usernames
+ * and the e-mail addresses git and Buildkite record; they never match on display names alone.
+ */
+export function buildReceiptFindings(receipt: Omit<TDeployReceipt, "findings">, options: { minApprovals?: number } = {}): TFinding[] {
+  const minApprovals = options.minApprovals ?? 1;
+  const findings: TFinding[] = [];
+  if (receipt.mergeRequests.length === 0) {
+    findings.push({ code: "no_merge_request", severity: "high", message: "No merge request is linked to the deployed commit: the change was not reviewed in GitLab, or its evidence is missing." });
+  }
+  for (const mr of receipt.mergeRequests) {
+    const ref = `${mr.project}!${mr.iid}`;
+    if (mr.state !== "merged") findings.push({ code: "unmerged_change", severity: "high", message: `${ref} was deployed while ${mr.state ?? "in an unknown state"}, not merged.` });
+    const approvers = mr.approvers.map((a) => norm(a.username));
+    if (mr.author?.username && approvers.includes(norm(mr.author.username))) {
+      findings.push({ code: "self_approval", severity: "high", message: `${ref} was approved by its author ${mr.author.username}.` });
+    }
+    if (mr.approvers.length < minApprovals) {
+      findings.push({ code: "insufficient_approvals", severity: "high", message: `${ref} has ${mr.approvers.length} approval(s); the policy requires ${minApprovals}.` });
+    }
+    if (mr.mergedBy?.username && norm(mr.mergedBy.username) === norm(mr.author?.username)) {
+      findings.push({ code: "merged_by_author", severity: "medium", message: `${ref} was merged by its author.` });
+    }
+  }
+  const failed = receipt.pipelines.filter((p) => p.status && p.status !== "success" && p.status !== "running" && p.status !== "manual");
+  for (const p of failed) findings.push({ code: "failed_pipeline", severity: "high", message: `Pipeline #${p.id} on ${p.ref ?? "?"} ended ${p.status}.` });
+  const authorEmails = new Set(receipt.mergeRequests.flatMap((mr) => mr.commitAuthorEmails ?? []).map(norm).filter(Boolean));
+  for (const build of receipt.builds) {
+    for (const gate of build.gates) {
+      if (!gate.unblockedBy) continue;
+      if (authorEmails.has(norm(gate.unblockedBy.email))) {
+        findings.push({ code: "gate_opened_by_author", severity: "high", message: `The gate "${gate.label ?? "?"}" of ${build.pipeline} #${build.number} was opened by an author of the change (${gate.unblockedBy.email}).` });
+      }
+    }
+  }
+  return findings;
+}
