@@ -14,8 +14,8 @@ function createHandles(): Handles {
   const pool = new pg.Pool({
     connectionString: resolveDatabaseUrl(env),
     max: env.DATABASE_POOL_SIZE,
-    // Fail fast when the database is gone so webhook senders get a 503 well inside their timeout.
-    connectionTimeoutMillis: 2_000,
+    // Fail fast when the database is gone so webhook senders get a 503 within 2.5 s (pool wait + store timeout).
+    connectionTimeoutMillis: 1_000,
     idleTimeoutMillis: 30_000,
     application_name: "custody",
   });

@@ -1,5 +1,6 @@
 import "server-only";
-import { Logger, run, type Runner } from "graphile-worker";
+import type pg from "pg";
+import { Logger, run, type JobHelpers, type Runner } from "graphile-worker";
 import { getPool } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { resolveDatabaseUrl } from "@/lib/db/resolve-database-url";
@@ -13,6 +14,30 @@ import { processDelivery } from "@/lib/ingest/process/process-delivery";
 const logger = new Logger(() => (level, message) => {
   if (level === "error" || level === "warning") logEvent(level === "warning" ? "warn" : "error", "worker", { message });
 });
+
+/**
+ * Processes one delivery; when the job's last attempt fails, parks the delivery as `failed` with the
+ * error so the Ingest page shows it and `custody replay --failed` finds it.
+ */
+async function processOrPark(pool: pg.Pool, payload: unknown, helpers: JobHelpers, force: boolean): Promise<void> {
+  const deliveryId = (payload as { deliveryId?: string }).deliveryId;
+  if (!deliveryId) return;
+  try {
+    await processDelivery(pool, deliveryId, force);
+  } catch (error) {
+    const message = (error as Error).message;
+    const final = helpers.job.attempts >= helpers.job.max_attempts;
+    await pool
+      .query("UPDATE delivery SET processing_state = $2, processing_error = $3, attempts = attempts + 1 WHERE id = $1", [
+        deliveryId,
+        final ? "failed" : "pending",
+        message,
+      ])
+      .catch(() => {});
+    logEvent("error", "delivery.process_failed", { deliveryId, attempt: helpers.job.attempts, final, error: message });
+    throw error;
+  }
+}
 
 /** Starts the delivery worker in this process; resolves to a runner whose `stop()` drains it. */
 export async function runWorker(options: { concurrency?: number } = {}): Promise<Runner> {
@@ -28,30 +53,8 @@ export async function runWorker(options: { concurrency?: number } = {}): Promise
     noPreparedStatements: env.CUSTODY_EMBEDDED === "1",
     logger,
     taskList: {
-      replay_delivery: async (payload) => {
-        const deliveryId = (payload as { deliveryId?: string }).deliveryId;
-        if (deliveryId) await processDelivery(pool, deliveryId, true);
-      },
-      process_delivery: async (payload, helpers) => {
-        const deliveryId = (payload as { deliveryId?: string }).deliveryId;
-        if (!deliveryId) return;
-        try {
-          await processDelivery(pool, deliveryId);
-        } catch (error) {
-          const message = (error as Error).message;
-          const final = helpers.job.attempts >= helpers.job.max_attempts;
-          // Park the delivery as failed once retries are used up; replay re-queues it.
-          await pool
-            .query("UPDATE delivery SET processing_state = $2, processing_error = $3, attempts = attempts + 1 WHERE id = $1", [
-              deliveryId,
-              final ? "failed" : "pending",
-              message,
-            ])
-            .catch(() => {});
-          logEvent("error", "delivery.process_failed", { deliveryId, attempt: helpers.job.attempts, final, error: message });
-          throw error;
-        }
-      },
+      process_delivery: (payload, helpers) => processOrPark(pool, payload, helpers, false),
+      replay_delivery: (payload, helpers) => processOrPark(pool, payload, helpers, true),
     },
   });
 }

@@ -79,6 +79,12 @@ export async function receiveWebhook(source: TWebhookSource, request: Request): 
       verifyMethod: verification.method,
       verifyResult: `ok:key${verification.keyIndex}`,
     });
+    if (result.duplicate && !result.sameBody) {
+      // The same delivery id with other bytes is never a retry: keep the first evidence, refuse, and say so.
+      logEvent("warn", "security.conflicting_redelivery", { source, eventType, dedupeKey, storedId: result.id });
+      await countRejection(pool, source, "conflicting-redelivery", { remote });
+      return problem(409, "Conflict", "A delivery with this id was already stored with a different body; the stored evidence is kept.");
+    }
     if (result.duplicate) return { status: 200, body: { status: "duplicate", id: result.id } };
     return { status: 202, body: { status: "stored", id: result.id } };
   } catch (error) {
