@@ -3,6 +3,7 @@ import type pg from "pg";
 import { normalizeDelivery } from "../normalize/normalize-delivery.ts";
 import { entityOrder, type TFact, type TEntityType } from "../normalize/types.ts";
 import { resolveEntityKey } from "./resolve-entity-key.ts";
+import type { TStoredFact } from "./fold-facts.ts";
 import { writeEntity } from "./write-entity.ts";
 
 export type TProcessOutcome = { state: "processed" | "ignored" | "invalid" | "skipped"; detail?: string };
@@ -15,7 +16,30 @@ type TDeliveryRow = {
   sha256: string;
   received_at: Date;
   processing_state: string;
+  attempts: number;
 };
+
+const dimensions = new Set<TEntityType>(["account", "project"]);
+const isDimensionKey = (key: string) => /^(gitlab|buildkite):(user|project):/.test(key);
+
+/**
+ * Re-folds one account or project in its own transaction. Asynchronous commit is safe here: the
+ * row is derived data, and the synchronous commit that marks the delivery processed comes after it
+ * in the WAL, so it cannot survive a crash without this one.
+ */
+async function foldDimension(client: pg.PoolClient, type: TEntityType, key: string): Promise<void> {
+  await client.query("BEGIN");
+  try {
+    await client.query("SET LOCAL synchronous_commit = off");
+    await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [key]);
+    const { rows } = await client.query<TStoredFact>("SELECT at, rank, tiebreak, data FROM fact WHERE entity_type = $1 AND entity_key = $2", [type, key]);
+    await writeEntity(client, type, key, rows, new Map());
+    await client.query("COMMIT");
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  }
+}
 
 function referencedKeys(fact: TFact): string[] {
   return Object.entries(fact.data)
@@ -24,17 +48,18 @@ function referencedKeys(fact: TFact): string[] {
 }
 
 /**
- * Turns one stored delivery into graph rows, in one transaction: normalize (pure), replace the
- * delivery's facts, re-fold every entity they touch, link evidence, write timeline entries, mark the
- * delivery. Safe to run twice or concurrently for one delivery (row lock + idempotent writes);
- * `force` re-processes a delivery that was already processed (replay after an upgrade).
+ * Turns one stored delivery into graph rows: normalize (pure), replace the delivery's facts, re-fold
+ * every entity they touch, link evidence, write timeline entries (one transaction); then re-fold the
+ * shared accounts and projects (short transactions); then mark the delivery processed. A crash in
+ * between leaves the delivery pending, and running it again gives the same rows. Safe to run twice
+ * or concurrently for one delivery; `force` re-processes a processed delivery (replay).
  */
 export async function processDelivery(pool: pg.Pool, deliveryId: string, force = false): Promise<TProcessOutcome> {
   const client = await pool.connect();
   try {
     await client.query("BEGIN");
     const { rows } = await client.query<TDeliveryRow>(
-      "SELECT id, source, event_type, body, sha256, received_at, processing_state FROM delivery WHERE id = $1 FOR UPDATE",
+      "SELECT id, source, event_type, body, sha256, received_at, processing_state, attempts FROM delivery WHERE id = $1 FOR UPDATE",
       [deliveryId],
     );
     const delivery = rows[0];
@@ -49,6 +74,7 @@ export async function processDelivery(pool: pg.Pool, deliveryId: string, force =
       sha256: delivery.sha256,
       receivedAt: delivery.received_at,
     });
+    // Replace whatever an earlier (possibly interrupted) run wrote for this delivery.
     await client.query("DELETE FROM fact WHERE delivery_id = $1", [deliveryId]);
     if (result.status !== "processed") {
       await client.query(
@@ -60,60 +86,95 @@ export async function processDelivery(pool: pg.Pool, deliveryId: string, force =
     }
     const touched = new Map<string, TEntityType>();
     const lockKeys = new Set<string>();
-    for (const [index, fact] of result.facts.entries()) {
+    for (const fact of result.facts) {
       touched.set(fact.key, fact.type);
+      if (dimensions.has(fact.type)) continue;
       lockKeys.add(fact.key);
-      for (const ref of referencedKeys(fact)) lockKeys.add(ref);
-      await client.query(
-        "INSERT INTO fact (delivery_id, entity_type, entity_key, at, rank, tiebreak, data) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        [deliveryId, fact.type, fact.key, fact.at, fact.rank, `${delivery.sha256}:${String(index).padStart(4, "0")}`, JSON.stringify(fact.data)],
-      );
+      for (const ref of referencedKeys(fact)) if (!isDimensionKey(ref)) lockKeys.add(ref);
     }
-    // Sorted advisory locks: two workers folding overlapping entities wait instead of racing or deadlocking.
-    for (const key of [...lockKeys].sort()) {
-      await client.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [key]);
+    // Few round trips per delivery: facts, locks, reads, evidence and timeline each go in one statement.
+    await client.query(
+      `INSERT INTO fact (delivery_id, entity_type, entity_key, at, rank, tiebreak, data)
+       SELECT $1, x.entity_type, x.entity_key, x.at, x.rank, x.tiebreak, x.data
+       FROM jsonb_to_recordset($2::jsonb) AS x(entity_type text, entity_key text, at timestamptz, rank int, tiebreak text, data jsonb)`,
+      [
+        deliveryId,
+        JSON.stringify(
+          result.facts.map((fact, index) => ({
+            entity_type: fact.type,
+            entity_key: fact.key,
+            at: fact.at,
+            rank: fact.rank,
+            tiebreak: `${delivery.sha256}:${String(index).padStart(4, "0")}`,
+            data: fact.data,
+          })),
+        ),
+      ],
+    );
+    // Advisory locks in sorted order: workers folding overlapping entities wait instead of racing or deadlocking.
+    await client.query(
+      "SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) FROM (SELECT k FROM unnest($1::text[]) AS k ORDER BY k) AS sorted",
+      [[...lockKeys].sort()],
+    );
+    const folded = [...touched].filter(([, type]) => !dimensions.has(type));
+    const { rows: stored } = await client.query<TStoredFact & { entity_type: string; entity_key: string }>(
+      "SELECT entity_type, entity_key, at, rank, tiebreak, data FROM fact WHERE entity_type = ANY($1::text[]) AND entity_key = ANY($2::text[])",
+      [[...new Set(folded.map(([, type]) => type))], folded.map(([key]) => key)],
+    );
+    const byEntity = new Map<string, TStoredFact[]>();
+    for (const row of stored) {
+      const id = `${row.entity_type}\u0000${row.entity_key}`;
+      const list = byEntity.get(id) ?? [];
+      list.push(row);
+      byEntity.set(id, list);
     }
     const cache = new Map<string, string>();
     for (const type of entityOrder) {
-      for (const [key, keyType] of touched) {
-        if (keyType === type) await writeEntity(client, type, key, cache);
+      for (const [key, keyType] of folded) {
+        if (keyType === type) await writeEntity(client, type, key, byEntity.get(`${type}\u0000${key}`) ?? [], cache);
       }
     }
-    for (const [key, type] of touched) {
-      await client.query(
-        "INSERT INTO fact_evidence (entity_type, entity_id, delivery_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-        [type, key, deliveryId],
-      );
+    await client.query(
+      `INSERT INTO fact_evidence (entity_type, entity_id, delivery_id)
+       SELECT t, k, $3 FROM unnest($1::text[], $2::text[]) AS x(t, k) ON CONFLICT DO NOTHING`,
+      [[...touched.values()], [...touched.keys()], deliveryId],
+    );
+    const timeline = [];
+    for (const [index, item] of result.timeline.entries()) {
+      timeline.push({
+        key: `${deliveryId}:${index}`,
+        occurred_at: item.at,
+        kind: item.kind,
+        project_path: item.projectPath ?? null,
+        environment: item.environment ?? null,
+        actor: item.actor ?? null,
+        account_id: item.actorKey ? await resolveEntityKey(client, item.actorKey, cache) : null,
+        title: item.title.slice(0, 500),
+        sha: item.sha ?? null,
+        refs: [...new Set(item.refs.filter(Boolean))],
+        entity_type: item.entityType ?? null,
+        entity_id: item.entityKey ?? null,
+      });
     }
     await client.query("DELETE FROM timeline_event WHERE delivery_id = $1", [deliveryId]);
-    for (const [index, item] of result.timeline.entries()) {
-      const accountId = item.actorKey ? await resolveEntityKey(client, item.actorKey, cache) : null;
-      await client.query(
-        `INSERT INTO timeline_event (key, occurred_at, kind, source, project_path, environment, actor, account_id, title, sha, refs, entity_type, entity_id, delivery_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-        [
-          `${deliveryId}:${index}`,
-          item.at,
-          item.kind,
-          delivery.source,
-          item.projectPath ?? null,
-          item.environment ?? null,
-          item.actor ?? null,
-          accountId,
-          item.title.slice(0, 500),
-          item.sha ?? null,
-          [...new Set(item.refs.filter(Boolean))],
-          item.entityType ?? null,
-          item.entityKey ?? null,
-          deliveryId,
-        ],
-      );
+    await client.query(
+      `INSERT INTO timeline_event (key, occurred_at, kind, source, project_path, environment, actor, account_id, title, sha, refs, entity_type, entity_id, delivery_id)
+       SELECT x.key, x.occurred_at, x.kind, $2, x.project_path, x.environment, x.actor, x.account_id, x.title, x.sha,
+              ARRAY(SELECT jsonb_array_elements_text(x.refs)), x.entity_type, x.entity_id, $1
+       FROM jsonb_to_recordset($3::jsonb) AS x(key text, occurred_at timestamptz, kind text, project_path text, environment text, actor text,
+            account_id uuid, title text, sha text, refs jsonb, entity_type text, entity_id text)`,
+      [deliveryId, delivery.source, JSON.stringify(timeline)],
+    );
+    await client.query("COMMIT");
+    // Accounts and projects are shared by nearly every delivery: fold them in short transactions of
+    // their own so their locks are held for milliseconds, not for a whole delivery.
+    for (const [key, type] of touched) {
+      if (dimensions.has(type)) await foldDimension(client, type, key);
     }
     await client.query(
       "UPDATE delivery SET processing_state = 'processed', processing_error = NULL, processed_at = now(), attempts = attempts + 1 WHERE id = $1",
       [deliveryId],
     );
-    await client.query("COMMIT");
     return { state: "processed" };
   } catch (error) {
     await client.query("ROLLBACK").catch(() => {});

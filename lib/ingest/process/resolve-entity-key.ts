@@ -12,18 +12,24 @@ export async function resolveEntityKey(client: pg.PoolClient, key: string, cache
   const [system, kind] = parts;
   let id: string | null = null;
   const one = async (sql: string, values: unknown[]) => (await client.query<{ id: string }>(sql, values)).rows[0]?.id ?? null;
+  // Read first: shared rows exist almost always, and a read takes no row lock.
   if (kind === "user" && (system === "gitlab" || system === "buildkite")) {
-    id = await one(
-      `INSERT INTO account (id, system, external_id) VALUES (gen_random_uuid(), $1, $2)
-       ON CONFLICT (system, external_id) DO UPDATE SET system = EXCLUDED.system RETURNING id`,
-      [system, parts.slice(2).join(":")],
-    );
+    const externalId = parts.slice(2).join(":");
+    id =
+      (await one("SELECT id FROM account WHERE system = $1 AND external_id = $2", [system, externalId])) ??
+      (await one(
+        `INSERT INTO account (id, system, external_id) VALUES (gen_random_uuid(), $1, $2)
+         ON CONFLICT (system, external_id) DO UPDATE SET system = EXCLUDED.system RETURNING id`,
+        [system, externalId],
+      ));
   } else if (system === "gitlab" && kind === "project") {
-    id = await one(
-      `INSERT INTO project (id, provider, external_id, path) VALUES (gen_random_uuid(), 'gitlab', $1, $1)
-       ON CONFLICT (provider, external_id) DO UPDATE SET provider = EXCLUDED.provider RETURNING id`,
-      [parts[2]],
-    );
+    id =
+      (await one("SELECT id FROM project WHERE provider = 'gitlab' AND external_id = $1", [parts[2]])) ??
+      (await one(
+        `INSERT INTO project (id, provider, external_id, path) VALUES (gen_random_uuid(), 'gitlab', $1, $1)
+         ON CONFLICT (provider, external_id) DO UPDATE SET provider = EXCLUDED.provider RETURNING id`,
+        [parts[2]],
+      ));
   } else if (system === "gitlab" && kind === "mr") {
     const projectId = await resolveEntityKey(client, `gitlab:project:${parts[2]}`, cache);
     id = await one(

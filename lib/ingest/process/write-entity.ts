@@ -5,17 +5,20 @@ import { foldFacts, type TStoredFact } from "./fold-facts.ts";
 import { resolveEntityKey } from "./resolve-entity-key.ts";
 
 /**
- * Re-folds one entity from every fact stored about it and upserts its row. Idempotent; the caller
- * holds the entity's advisory lock so concurrent workers cannot interleave folds of one entity.
+ * Folds one entity from every fact stored about it (`facts`, all of them) and upserts its row.
+ * Idempotent; the caller holds the entity's advisory lock so concurrent workers cannot interleave
+ * folds of one entity. The row id is remembered in `cache` for later references.
  */
-export async function writeEntity(client: pg.PoolClient, type: TEntityType, key: string, cache: Map<string, string>): Promise<void> {
+export async function writeEntity(
+  client: pg.PoolClient,
+  type: TEntityType,
+  key: string,
+  facts: TStoredFact[],
+  cache: Map<string, string>,
+): Promise<void> {
   const spec = entitySpecs[type];
-  const { rows } = await client.query<TStoredFact>(
-    "SELECT at, rank, tiebreak, data FROM fact WHERE entity_type = $1 AND entity_key = $2",
-    [type, key],
-  );
-  if (!rows.length) return;
-  const folded = foldFacts(rows);
+  if (!facts.length) return;
+  const folded = foldFacts(facts);
   const data = { ...folded, ...(spec.defaults?.(folded, key) ?? {}) };
   const columns: string[] = [];
   const values: unknown[] = [];
@@ -35,6 +38,8 @@ export async function writeEntity(client: pg.PoolClient, type: TEntityType, key:
   const insertValues = hasId ? ["gen_random_uuid()", ...placeholders] : placeholders;
   const updates = columns.filter((c) => !spec.conflict.includes(c)).map((c) => `"${c}" = EXCLUDED."${c}"`);
   const sql = `INSERT INTO "${spec.table}" (${insertColumns.map((c) => `"${c}"`).join(", ")}) VALUES (${insertValues.join(", ")})
-    ON CONFLICT (${spec.conflict.map((c) => `"${c}"`).join(", ")}) DO ${updates.length ? `UPDATE SET ${updates.join(", ")}` : "NOTHING"}`;
-  await client.query(sql, values);
+    ON CONFLICT (${spec.conflict.map((c) => `"${c}"`).join(", ")}) DO ${updates.length ? `UPDATE SET ${updates.join(", ")}` : "NOTHING"}${hasId ? " RETURNING id" : ""}`;
+  const result = await client.query<{ id: string }>(sql, values);
+  const id = result.rows[0]?.id;
+  if (id) cache.set(key, id);
 }
