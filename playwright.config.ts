@@ -1,9 +1,9 @@
 import { existsSync } from "node:fs";
 import { defineConfig } from "@playwright/test";
+import { appPort, appUrl, gitlabPort, gitlabUrl, recheckSeconds, roleGroups } from "./e2e/support/gitlab.ts";
 
-// E2E runs the built app on a real Postgres database that scripts/e2e-server.mjs creates.
-const port = Number(process.env.E2E_PORT ?? 3100);
-const baseURL = `http://127.0.0.1:${port}`;
+// E2E runs the built app on a real Postgres database that scripts/e2e-server.mjs creates, signing in
+// through a local OpenID provider with GitLab's paths and claims (e2e/support/mock-gitlab.mjs).
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 if (!existsSync(chromium)) {
@@ -13,6 +13,24 @@ if (!existsSync(chromium)) {
   );
 }
 
+const oauthClient = { id: "custody-e2e", secret: "custody-e2e-secret-0123456789" };
+
+/** Custody configured for GitLab sign-in against the mock, with short intervals so tests can wait them out. */
+const appEnv = {
+  GITLAB_URL: gitlabUrl,
+  GITLAB_CLIENT_ID: oauthClient.id,
+  GITLAB_CLIENT_SECRET: oauthClient.secret,
+  NEXTAUTH_URL: appUrl,
+  NEXTAUTH_SECRET: "e2e-session-secret-that-is-long-enough-0123456789",
+  CUSTODY_ADMIN_GROUPS: roleGroups.admin,
+  CUSTODY_APPROVER_GROUPS: roleGroups.approver,
+  CUSTODY_AUDITOR_GROUPS: roleGroups.auditor,
+  CUSTODY_VIEWER_GROUPS: roleGroups.viewer,
+  CUSTODY_ROLE_RECHECK_INTERVAL: `${recheckSeconds}s`,
+  // Every test signs in from 127.0.0.1; the limit itself is tested in tests/auth.
+  CUSTODY_SIGNIN_RATE_LIMIT: "10000",
+};
+
 export default defineConfig({
   testDir: "e2e",
   fullyParallel: false,
@@ -21,7 +39,7 @@ export default defineConfig({
   timeout: 60_000,
   reporter: process.env.PLAYWRIGHT_JSON_OUTPUT_NAME ? [["list"], ["json"]] : [["list"]],
   use: {
-    baseURL,
+    baseURL: appUrl,
     trace: "off",
     launchOptions: {
       executablePath: chromium,
@@ -32,12 +50,29 @@ export default defineConfig({
     { name: "api", testMatch: /.*\.api\.spec\.ts/ },
     { name: "ui", testMatch: /.*\.ui\.spec\.ts/, use: { browserName: "chromium" } },
   ],
-  webServer: {
-    command: "node scripts/e2e-server.mjs",
-    url: `${baseURL}/api/health`,
-    reuseExistingServer: false,
-    timeout: 120_000,
-    stdout: "pipe",
-    env: { PORT: String(port), HOST: "127.0.0.1", NEXT_TELEMETRY_DISABLED: "1" },
-  },
+  webServer: [
+    {
+      command: "node e2e/support/mock-gitlab.mjs",
+      url: `${gitlabUrl}/health`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: "ignore",
+      env: {
+        MOCK_GITLAB_PORT: String(gitlabPort),
+        MOCK_GITLAB_CLIENT_ID: oauthClient.id,
+        MOCK_GITLAB_CLIENT_SECRET: oauthClient.secret,
+        MOCK_GITLAB_REDIRECT_URIS: `${appUrl}/api/auth/callback/gitlab`,
+        // GitLab's access tokens live 2 h; here a few seconds, so sessions must refresh them while tests run.
+        MOCK_GITLAB_ACCESS_TOKEN_TTL: String(recheckSeconds + 3),
+      },
+    },
+    {
+      command: "node scripts/e2e-server.mjs",
+      url: `${appUrl}/api/health`,
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: "pipe",
+      env: { PORT: String(appPort), HOST: "127.0.0.1", NEXT_TELEMETRY_DISABLED: "1", E2E_EXTRA_ENV: JSON.stringify(appEnv) },
+    },
+  ],
 });

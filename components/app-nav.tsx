@@ -13,21 +13,24 @@ const items = [
   { href: "/settings", label: "Settings" },
 ];
 
-export function AppNav() {
+/** The main navigation; shows only the sections the signed-in role may open. */
+export function AppNav({ sections }: { sections: string[] }) {
   const pathname = usePathname();
   return (
     <nav aria-label="Main">
       <ul className="nav">
-        {items.map((item) => {
-          const active = item.href === "/" ? pathname === "/" : pathname.startsWith(item.href);
-          return (
-            <li key={item.href}>
-              <Link href={item.href} aria-current={active ? "page" : undefined}>
-                {item.label}
-              </Link>
-            </li>
-          );
-        })}
+        {items
+          .filter((item) => sections.includes(item.href))
+          .map((item) => {
+            const active = item.href === "/" ? pathname === "/" : pathname.startsWith(item.href);
+            return (
+              <li key={item.href}>
+                <Link href={item.href} aria-current={active ? "page" : undefined}>
+                  {item.label}
+                </Link>
+              </li>
+            );
+          })}
       </ul>
     </nav>
   );

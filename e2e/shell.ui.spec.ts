@@ -1,7 +1,8 @@
 import { expect, test } from "@playwright/test";
+import { signInWithGitLab } from "./support/sign-in.ts";
 
 test("the shell navigates between every section with the keyboard and mouse", async ({ page }) => {
-  await page.goto("/");
+  await signInWithGitLab(page, "alice");
   await expect(page.getByRole("heading", { level: 1, name: "Overview" })).toBeVisible();
   const nav = page.getByRole("navigation", { name: "Main" });
   for (const section of ["Timeline", "Deploys", "Approvals", "Reports", "Ingest", "Settings"]) {

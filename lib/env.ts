@@ -13,8 +13,37 @@ const secretList = z
 
 const bytes = z.coerce.number().int().positive();
 
+const groupList = z
+  .string()
+  .optional()
+  .transform((value) => (value ?? "").split(",").map((s) => s.trim()).filter(Boolean))
+  .pipe(z.array(z.string().regex(/^[\w.-]+(\/[\w.-]+)*$/, "must be full GitLab group paths like acme/platform, comma-separated")));
+
+const durationPattern = /^(\d+)(s|m|h|d)$/;
+const unitSeconds = { s: 1, m: 60, h: 3600, d: 86400 } as const;
+
+/** A duration such as 30s, 5m, 8h or 90d, parsed to seconds and kept within [min, max]. */
+const duration = (fallback: string, min: number, max: number) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      const match = durationPattern.exec(value.trim());
+      const seconds = match ? Number(match[1]) * unitSeconds[match[2] as keyof typeof unitSeconds] : NaN;
+      if (!(seconds >= min && seconds <= max)) {
+        ctx.addIssue({ code: "custom", message: `must be a duration like 30s, 5m, 8h or 2d, between ${min} s and ${max} s` });
+        return z.NEVER;
+      }
+      return seconds;
+    });
+
+/** The exact phrase that lets demo mode (anyone can sign in as admin) run exposed or in production. */
+export const insecureDemoOverride = "i-understand-anyone-can-sign-in-as-admin";
+
 export const ZEnv = z.object({
-  NODE_ENV: z.enum(["development", "production", "test"]).default("production"),
+  // No default: `custody start` treats only an explicitly set NODE_ENV=production as production (next start
+  // always runs the server itself in production mode).
+  NODE_ENV: z.enum(["development", "production", "test"]).optional(),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
@@ -33,9 +62,53 @@ export const ZEnv = z.object({
   GITLAB_WEBHOOK_SIGNING_TOKEN: secretList,
   BUILDKITE_WEBHOOK_TOKEN: secretList,
   BUILDKITE_WEBHOOK_SIGNING_SECRET: secretList,
+  CUSTODY_INGEST_TOKEN: secretList,
+  GITLAB_URL: z
+    .url({ protocol: /^https?$/, error: "must be the http(s) URL of the GitLab instance, e.g. https://gitlab.com" })
+    .default("https://gitlab.com")
+    .transform((v) => v.replace(/\/+$/, "")),
+  GITLAB_CLIENT_ID: z.string().min(1).optional(),
+  GITLAB_CLIENT_SECRET: z.string().min(1).optional(),
+  NEXTAUTH_URL: z
+    .url({ protocol: /^https?$/, error: "must be the public http(s) URL of Custody, e.g. https://custody.example.com" })
+    .optional()
+    .transform((v) => v?.replace(/\/+$/, "")),
+  NEXTAUTH_SECRET: z.string().min(32, "must be at least 32 characters (e.g. `openssl rand -base64 32`)").optional(),
+  CUSTODY_ADMIN_GROUPS: groupList,
+  CUSTODY_APPROVER_GROUPS: groupList,
+  CUSTODY_AUDITOR_GROUPS: groupList,
+  CUSTODY_VIEWER_GROUPS: groupList,
+  CUSTODY_SESSION_MAX_AGE: duration("8h", 60, 7 * 86400),
+  CUSTODY_SESSION_IDLE_TIMEOUT: duration("1h", 60, 7 * 86400),
+  CUSTODY_ROLE_RECHECK_INTERVAL: duration("5m", 1, 3600),
+  CUSTODY_SIGNIN_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(20),
+  CUSTODY_TOKEN_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  CUSTODY_TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  CUSTODY_ALLOW_INSECURE_DEMO: z
+    .literal(insecureDemoOverride, { error: `must be exactly "${insecureDemoOverride}" or unset` })
+    .optional(),
 });
 
 export type TEnv = z.infer<typeof ZEnv>;
+
+/** Rules between settings: GitLab sign-in needs its secret, Custody's public URL, a session secret and a group. */
+function crossFieldIssues(env: TEnv): { name: keyof TEnv; message: string }[] {
+  const issues: { name: keyof TEnv; message: string }[] = [];
+  if (env.GITLAB_CLIENT_ID) {
+    const required = "is required when GITLAB_CLIENT_ID is set (GitLab sign-in)";
+    if (!env.GITLAB_CLIENT_SECRET) issues.push({ name: "GITLAB_CLIENT_SECRET", message: required });
+    if (!env.NEXTAUTH_URL) issues.push({ name: "NEXTAUTH_URL", message: required });
+    if (!env.NEXTAUTH_SECRET) issues.push({ name: "NEXTAUTH_SECRET", message: required });
+    const groups = [env.CUSTODY_ADMIN_GROUPS, env.CUSTODY_APPROVER_GROUPS, env.CUSTODY_AUDITOR_GROUPS, env.CUSTODY_VIEWER_GROUPS];
+    if (groups.every((list) => list.length === 0)) {
+      issues.push({ name: "CUSTODY_ADMIN_GROUPS", message: "at least one of CUSTODY_{ADMIN,APPROVER,AUDITOR,VIEWER}_GROUPS must list a GitLab group, or nobody can sign in" });
+    }
+  }
+  if (env.CUSTODY_SESSION_IDLE_TIMEOUT > env.CUSTODY_SESSION_MAX_AGE) {
+    issues.push({ name: "CUSTODY_SESSION_IDLE_TIMEOUT", message: "must not be longer than CUSTODY_SESSION_MAX_AGE" });
+  }
+  return issues;
+}
 
 /** Names of every setting, in the order `.env.example` lists them. */
 export const envNames = Object.keys(ZEnv.shape) as (keyof TEnv)[];
@@ -50,11 +123,13 @@ export function parseEnv(source: Record<string, string | undefined>): TEnv {
     cleaned[name] = value === "" ? undefined : value;
   }
   const result = ZEnv.safeParse(cleaned);
-  if (result.success) return result.data;
-  const lines = result.error.issues.map((issue) => {
-    const name = String(issue.path[0] ?? "?");
-    return `  ${name}: ${issue.message} (got ${JSON.stringify(source[name])})`;
-  });
+  const issues = result.success
+    ? crossFieldIssues(result.data)
+    : result.error.issues.map((issue) => ({ name: String(issue.path[0] ?? "?"), message: issue.message }));
+  if (result.success && issues.length === 0) return result.data;
+  // Secrets are named, never echoed.
+  const shown = (name: string) => (/SECRET|TOKEN/.test(name) && source[name] ? "(hidden)" : JSON.stringify(source[name]));
+  const lines = issues.map(({ name, message }) => `  ${name}: ${message} (got ${shown(String(name))})`);
   throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
 }
 

@@ -1,6 +1,7 @@
 import { runMigrateCommand } from "./run-migrate-command.ts";
 import { runReplayCommand } from "./run-replay-command.ts";
 import { runStartCommand } from "./run-start-command.ts";
+import { runTokenCommand } from "./run-token-command.ts";
 import { runWorkerCommand } from "./run-worker-command.ts";
 
 export type TCommand = {
@@ -14,5 +15,6 @@ export const commands: TCommand[] = [
   { name: "start", summary: "Build if needed, migrate, and serve the dashboard (embedded database unless DATABASE_URL is set).", run: runStartCommand },
   { name: "worker", summary: "Process stored deliveries (run several for scale; needs DATABASE_URL).", usage: "[--concurrency N]", run: runWorkerCommand },
   { name: "replay", summary: "Re-process deliveries by id, source, time range, or all failed.", usage: "<id…> | --failed | [--source S] [--from DATE] [--to DATE] [--state STATE]", run: runReplayCommand },
+  { name: "token", summary: "Create, list or revoke API tokens (printed once, stored hashed).", usage: "create --role <viewer|auditor|approver|admin> --name <name> [--expires-in 90d] | list | revoke <id|prefix>", run: runTokenCommand },
   { name: "migrate", summary: "Apply pending database migrations (as `prisma migrate deploy` would).", run: runMigrateCommand },
 ];

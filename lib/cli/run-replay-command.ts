@@ -1,6 +1,8 @@
-import { closeDb, getPool } from "@/lib/db";
-import { requeueDeliveries, type TReplaySelection } from "@/lib/ingest/requeue-deliveries";
+import { closeDb } from "@/lib/db";
+import type { TReplaySelection } from "@/lib/ingest/requeue-deliveries";
+import { replayDeliveries } from "@/lib/replay/replay-deliveries";
 import { parseSourceDate } from "@/lib/shared/parse-source-date";
+import { cliActor } from "./cli-actor.ts";
 
 const usage = "custody replay <delivery-id…> | --failed | [--source gitlab|buildkite|credentials] [--from DATE] [--to DATE] [--state STATE]";
 
@@ -9,7 +11,7 @@ function option(args: string[], name: string): string | undefined {
   return index >= 0 ? args[index + 1] : undefined;
 }
 
-/** `custody replay`: re-process deliveries by id, source, time range or "all failed". */
+/** `custody replay`: re-process deliveries by id, source, time range or "all failed"; recorded in the audit trail (actor "cli"). */
 export async function runReplayCommand(args: string[]): Promise<number> {
   let selection: TReplaySelection;
   if (args.includes("--failed")) selection = { kind: "failed" };
@@ -35,7 +37,7 @@ export async function runReplayCommand(args: string[]): Promise<number> {
     return 2;
   }
   try {
-    const count = await requeueDeliveries(getPool(), selection);
+    const count = await replayDeliveries({ selection, actor: cliActor() });
     console.log(`Queued ${count} deliver${count === 1 ? "y" : "ies"} for re-processing.`);
     return 0;
   } finally {

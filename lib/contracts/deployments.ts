@@ -76,6 +76,21 @@ export const ZDeployReceipt = ZDeploymentSummary.extend({
       linkedBy: z.string(),
     }),
   ),
+  credentials: z.array(
+    z.object({
+      kind: z.string(),
+      issuer: z.string().nullable(),
+      subject: z.string().nullable(),
+      audience: z.string().nullable(),
+      issuedAt: z.string().nullable(),
+      expiresAt: z.string().nullable(),
+      lifetimeSeconds: z.number().nullable(),
+      jobId: z.string().nullable(),
+      roleSession: z
+        .object({ roleArn: z.string().nullable(), sessionName: z.string().nullable(), issuedAt: z.string().nullable(), expiresAt: z.string().nullable(), sourceIp: z.string().nullable() })
+        .nullable(),
+    }),
+  ),
   findings: z.array(z.object({ code: z.string(), severity: z.enum(["high", "medium", "info"]), message: z.string() })),
   evidence: z.array(
     z.object({ deliveryId: z.string(), source: z.string(), event: z.string(), sha256: z.string(), receivedAt: z.string(), origin: z.string() }),

@@ -45,6 +45,7 @@ const receipt = (over: Partial<Omit<TDeployReceipt, "findings">> = {}): Omit<TDe
       linkedBy: "commit",
     },
   ],
+  credentials: [],
   evidence: [],
   ...over,
 });
@@ -72,5 +73,29 @@ describe("receipt findings", () => {
   it("never matches people on display name alone", () => {
     const gate = { label: "Deploy?", state: "unblocked", unblockedBy: { name: "Alice", email: "someone-else@acme.test" }, unblockedAt: null };
     expect(codes(receipt({ builds: [{ ...receipt().builds[0]!, gates: [gate] }] }))).toEqual([]);
+  });
+});
+
+describe("credential findings", () => {
+  const credential = {
+    kind: "oidc",
+    issuer: "https://agent.buildkite.com",
+    subject: "organization:acme:pipeline:deploy:ref:refs/heads/main:commit:abc:step:deploy",
+    audience: "sts.amazonaws.com",
+    issuedAt: "2026-09-14T10:00:00.000Z",
+    expiresAt: "2026-09-14T10:05:00.000Z",
+    lifetimeSeconds: 300,
+    jobId: "job-1",
+    roleSession: null,
+  };
+  it("a short-lived credential of an approved, merged change has no findings", () => {
+    expect(codes(receipt({ credentials: [credential] }))).toEqual([]);
+  });
+  it("flags a long lifetime, a foreign audience, a session outside CI and a credential of an unapproved change", () => {
+    expect(codes(receipt({ credentials: [{ ...credential, lifetimeSeconds: 7200 }] }))).toEqual(["credential_lifetime"]);
+    expect(buildReceiptFindings(receipt({ credentials: [credential] }), { allowedAudiences: ["vault"] }).map((f) => f.code)).toEqual(["credential_audience"]);
+    const session = { ...credential, kind: "aws-role-session", jobId: null, roleSession: { roleArn: "arn", sessionName: "laptop", issuedAt: null, expiresAt: null, sourceIp: "198.51.100.7" } };
+    expect(codes(receipt({ credentials: [session] }))).toEqual(["role_session_without_job"]);
+    expect(codes(receipt({ credentials: [credential], mergeRequests: [mr({ approvers: [] })] }))).toEqual(["insufficient_approvals", "credential_for_unapproved_change"]);
   });
 });

@@ -8,8 +8,12 @@ const norm = (value: string | null | undefined) => value?.trim().toLowerCase() |
  * Change-management findings for one receipt (pure). Identity comparisons use GitLab usernames
  * and the e-mail addresses git and Buildkite record; they never match on display names alone.
  */
-export function buildReceiptFindings(receipt: Omit<TDeployReceipt, "findings">, options: { minApprovals?: number } = {}): TFinding[] {
+export function buildReceiptFindings(
+  receipt: Omit<TDeployReceipt, "findings">,
+  options: { minApprovals?: number; maxCredentialLifetimeSeconds?: number; allowedAudiences?: string[] } = {},
+): TFinding[] {
   const minApprovals = options.minApprovals ?? 1;
+  const maxLifetime = options.maxCredentialLifetimeSeconds ?? 3600;
   const findings: TFinding[] = [];
   if (receipt.mergeRequests.length === 0) {
     findings.push({ code: "no_merge_request", severity: "high", message: "No merge request is linked to the deployed commit: the change was not reviewed in GitLab, or its evidence is missing." });
@@ -37,6 +41,22 @@ export function buildReceiptFindings(receipt: Omit<TDeployReceipt, "findings">, 
       if (authorEmails.has(norm(gate.unblockedBy.email))) {
         findings.push({ code: "gate_opened_by_author", severity: "high", message: `The gate "${gate.label ?? "?"}" of ${build.pipeline} #${build.number} was opened by an author of the change (${gate.unblockedBy.email}).` });
       }
+    }
+  }
+  const changeApproved = receipt.mergeRequests.some((mr) => mr.state === "merged" && mr.approvers.length >= minApprovals);
+  for (const credential of receipt.credentials) {
+    const what = credential.kind === "aws-role-session" ? `Role session ${credential.roleSession?.sessionName ?? "?"}` : `Credential for ${credential.subject ?? "?"}`;
+    if (credential.lifetimeSeconds !== null && credential.lifetimeSeconds > maxLifetime) {
+      findings.push({ code: "credential_lifetime", severity: "medium", message: `${what} lived ${credential.lifetimeSeconds} s; the policy allows ${maxLifetime} s.` });
+    }
+    if (options.allowedAudiences?.length && credential.audience && !credential.audience.split(" ").every((a) => options.allowedAudiences!.includes(a))) {
+      findings.push({ code: "credential_audience", severity: "high", message: `${what} was issued for audience "${credential.audience}", which is not allowed.` });
+    }
+    if (credential.kind === "aws-role-session" && !credential.jobId) {
+      findings.push({ code: "role_session_without_job", severity: "high", message: `${what} matches no CI job: the role was used from outside CI.` });
+    }
+    if (!changeApproved && credential.kind !== "aws-role-session") {
+      findings.push({ code: "credential_for_unapproved_change", severity: "high", message: `${what} was issued to a job of a change that was not approved and merged.` });
     }
   }
   return findings;

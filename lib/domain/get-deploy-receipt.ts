@@ -2,6 +2,7 @@ import "server-only";
 import { db } from "@/lib/db";
 import type { TDeployReceipt } from "@/lib/contracts/deployments";
 import { buildReceiptFindings } from "./build-receipt-findings.ts";
+import { findReceiptCredentials } from "./find-receipt-credentials.ts";
 
 const iso = (d: Date | null | undefined) => d?.toISOString() ?? null;
 const user = (a: { username: string | null; name: string | null } | null | undefined) => (a ? { username: a.username, name: a.name } : null);
@@ -105,6 +106,12 @@ export async function getDeployReceipt(id: string): Promise<TDeployReceipt | nul
     for (const j of b.jobs) evidenceKeys.add(`buildkite:job:${j.externalId}`);
   }
 
+  const { credentials, evidenceKeys: credentialKeys } = await findReceiptCredentials(
+    builds.flatMap((b) => b.jobs.map((j) => j.externalId)),
+    pipelineRows.flatMap((p) => p.jobs.map((j) => j.externalId)),
+  );
+  for (const key of credentialKeys) evidenceKeys.add(key);
+
   const evidenceRows = await db.factEvidence.findMany({
     where: { entityId: { in: [...evidenceKeys] } },
     include: { delivery: { select: { id: true, source: true, eventType: true, sha256: true, receivedAt: true, origin: true } } },
@@ -178,6 +185,7 @@ export async function getDeployReceipt(id: string): Promise<TDeployReceipt | nul
         })),
       linkedBy: b.id === deployBuild?.id ? "deploying build" : sha && b.commitSha === sha ? "commit" : "build meta_data GITLAB_PIPELINE_ID",
     })),
+    credentials,
     evidence,
   };
   return { ...receipt, findings: buildReceiptFindings(receipt) };

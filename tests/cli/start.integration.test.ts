@@ -4,6 +4,23 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { assertBuilt, freePort, interruptGroup, runCustody, waitForHealth } from "../support/spawn-custody.ts";
 
+/** Signs in as the demo-mode local admin over HTTP, as the sign-in button does; returns the Cookie header. */
+async function demoSignIn(port: number): Promise<string> {
+  const base = `http://127.0.0.1:${port}`;
+  const csrf = await fetch(`${base}/api/auth/csrf`);
+  const csrfCookie = csrf.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const callback = await fetch(`${base}/api/auth/callback/demo`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: csrfCookie },
+    body: new URLSearchParams({ csrfToken, callbackUrl: `${base}/timeline`, json: "true" }),
+    redirect: "manual",
+  });
+  const session = callback.headers.getSetCookie().find((c) => c.startsWith("custody.session-token="));
+  if (!session) throw new Error(`demo sign-in did not set a session cookie (${callback.status})`);
+  return session.split(";")[0]!;
+}
+
 describe("custody start", () => {
   const dataDir = mkdtempSync(join(tmpdir(), "custody-data-"));
   beforeAll(() => assertBuilt());
@@ -17,7 +34,15 @@ describe("custody start", () => {
     expect(String(health.migrations)).toMatch(/^\d{14}_/);
     expect(existsSync(join(dataDir, "custody.lock"))).toBe(true);
 
-    const shell = await fetch(`http://127.0.0.1:${port}/timeline`);
+    // Zero configuration is demo mode: pages ask for a sign-in, which is one click as the local admin.
+    const anonymous = await fetch(`http://127.0.0.1:${port}/timeline`, { redirect: "manual" });
+    expect(anonymous.status).toBe(307);
+    expect(anonymous.headers.get("location")).toContain("/sign-in?callbackUrl=%2Ftimeline");
+    const signInPage = await (await fetch(`http://127.0.0.1:${port}/sign-in`)).text();
+    expect(signInPage).toContain("SSO is not configured — demo mode.");
+    expect(signInPage).toContain("Sign in as local admin (demo)");
+    const cookie = await demoSignIn(port);
+    const shell = await fetch(`http://127.0.0.1:${port}/timeline`, { headers: { cookie } });
     expect(shell.status).toBe(200);
     const html = await shell.text();
     for (const label of ["Overview", "Timeline", "Deploys", "Approvals", "Reports", "Ingest", "Settings"]) {
@@ -55,6 +80,32 @@ describe("custody start", () => {
     expect(running.output()).toMatch(/Waiting for database 127\.0\.0\.1:1\/none \(attempt 1\/2\)/);
     expect(running.output()).toMatch(/unreachable after 2 attempts/);
   }, 60_000);
+
+  it.each([
+    ["listening beyond loopback", { HOST: "0.0.0.0" }, /HOST=0\.0\.0\.0 is not a loopback address/],
+    ["with NODE_ENV=production", { NODE_ENV: "production" }, /NODE_ENV=production/],
+  ])("refuses demo mode %s, naming the override", async (_case, env, reason) => {
+    const running = runCustody(["start", "--no-build"], { DATABASE_URL: inject("databaseUrl"), ...env });
+    expect(await running.exited).toBe(2);
+    expect(running.output()).toMatch(/Refusing to start: GitLab sign-in is not configured/);
+    expect(running.output()).toMatch(reason);
+    expect(running.output()).toContain("CUSTODY_ALLOW_INSECURE_DEMO=i-understand-anyone-can-sign-in-as-admin");
+  }, 30_000);
+
+  it("runs demo mode with NODE_ENV=production only with the override, and says so loudly", async () => {
+    const port = await freePort();
+    const running = runCustody(["start", "--no-build"], {
+      DATABASE_URL: inject("databaseUrl"),
+      PORT: String(port),
+      CUSTODY_WORKER: "off",
+      NODE_ENV: "production",
+      CUSTODY_ALLOW_INSECURE_DEMO: "i-understand-anyone-can-sign-in-as-admin",
+    });
+    await waitForHealth(port);
+    expect(running.output()).toContain("ANYONE WHO CAN REACH THIS SERVER CAN SIGN IN AS ADMIN");
+    interruptGroup(running);
+    expect(await running.exited).toBe(0);
+  }, 120_000);
 
   it("refuses bad configuration at startup, naming the variable", async () => {
     const running = runCustody(["start", "--no-build"], { PORT: "eighty" });

@@ -28,7 +28,8 @@ export function runCustody(args: string[], env: Record<string, string | undefine
   let output = "";
   const child = spawn(process.execPath, [join(repoRoot, "bin", "custody.mjs"), ...args], {
     cwd: repoRoot,
-    env: { ...process.env, DATABASE_URL: undefined, NODE_ENV: "production", ...env },
+    // NODE_ENV unset, as with `npm start` (an explicit NODE_ENV=production refuses demo mode).
+    env: { ...process.env, DATABASE_URL: undefined, NODE_ENV: undefined, ...env } as Record<string, string | undefined> as NodeJS.ProcessEnv,
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -1,4 +1,5 @@
 import { normalizeBuildkiteDelivery } from "./buildkite/normalize-buildkite-delivery.ts";
+import { normalizeCredentialsDelivery } from "./credentials/normalize-credentials-delivery.ts";
 import { normalizeGitlabDelivery } from "./gitlab/normalize-gitlab-delivery.ts";
 import type { TDeliveryInput, TNormalized } from "./types.ts";
 
@@ -20,6 +21,8 @@ export function normalizeDelivery(delivery: TDeliveryInput): TNormalized {
       return normalizeGitlabDelivery(delivery.eventType, json, fallbackAt);
     case "buildkite":
       return normalizeBuildkiteDelivery(delivery.eventType, json, fallbackAt);
+    case "credentials":
+      return normalizeCredentialsDelivery(json);
     default:
       return { status: "ignored", reason: `no normalizer for ${delivery.source}` };
   }

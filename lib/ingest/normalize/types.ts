@@ -11,7 +11,9 @@ export type TEntityType =
   | "ci_job"
   | "build"
   | "build_job"
-  | "deployment";
+  | "deployment"
+  | "credential"
+  | "role_session";
 
 /** What one delivery says about one entity at one moment. `data` uses model field names; references are entity keys. */
 export type TFact = {
@@ -62,4 +64,6 @@ export const entityOrder: TEntityType[] = [
   "build",
   "build_job",
   "deployment",
+  "credential",
+  "role_session",
 ];

@@ -1,19 +1,19 @@
-// GET /api/v1/deployments — deployments, newest first, keyset-paged (who: any signed-in role; open until sign-in ships).
+// GET /api/v1/deployments — deployments, newest first, keyset-paged (who: any role, session or token).
 import { ZDeploymentsQuery } from "@/lib/contracts/deployments";
 import { BadCursorError, findDeployments } from "@/lib/domain/find-deployments";
-import { outcomeResponse } from "@/lib/http/outcome-response";
+import { defineRoute } from "@/lib/http/define-route";
+import { parseRequest } from "@/lib/http/parse-request";
+import { problemResponse } from "@/lib/http/problem-response";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(request: Request): Promise<Response> {
-  const parsed = ZDeploymentsQuery.safeParse(Object.fromEntries(new URL(request.url).searchParams));
-  if (!parsed.success) {
-    return outcomeResponse({ status: 400, body: { title: "Bad request", status: 400, detail: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") } });
-  }
+export const GET = defineRoute("/api/v1/deployments", "GET", async (request) => {
+  const parsed = await parseRequest(request, ZDeploymentsQuery, "query");
+  if (!parsed.ok) return parsed.response;
   try {
     return Response.json(await findDeployments(parsed.data));
   } catch (error) {
-    if (error instanceof BadCursorError) return outcomeResponse({ status: 400, body: { title: "Bad request", status: 400, detail: error.message } });
+    if (error instanceof BadCursorError) return problemResponse(400, "Bad request", error.message);
     throw error;
   }
-}
+});

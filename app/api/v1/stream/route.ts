@@ -1,12 +1,13 @@
 // GET /api/v1/stream — Server-Sent Events: new timeline facts as they are written (who: any signed-in role).
 import { findTimelineEventsAfter } from "@/lib/domain/find-timeline-events-after";
+import { defineRoute } from "@/lib/http/define-route";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
 const POLL_MS = 1_000;
 
-export async function GET(request: Request): Promise<Response> {
+export const GET = defineRoute("/api/v1/stream", "GET", async (request) => {
   const encoder = new TextEncoder();
   let timer: ReturnType<typeof setInterval> | undefined;
   let closed = false;
@@ -46,4 +47,4 @@ export async function GET(request: Request): Promise<Response> {
   return new Response(stream, {
     headers: { "Content-Type": "text/event-stream; charset=utf-8", "Cache-Control": "no-cache, no-transform", "X-Accel-Buffering": "no" },
   });
-}
+});

@@ -2,11 +2,12 @@
 import { ZTimelineQuery } from "@/lib/contracts/timeline";
 import { BadCursorError } from "@/lib/domain/find-deployments";
 import { findTimelineEvents } from "@/lib/domain/find-timeline-events";
+import { defineRoute } from "@/lib/http/define-route";
 import { outcomeResponse } from "@/lib/http/outcome-response";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(request: Request): Promise<Response> {
+export const GET = defineRoute("/api/v1/timeline", "GET", async (request) => {
   const parsed = ZTimelineQuery.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!parsed.success) {
     return outcomeResponse({ status: 400, body: { title: "Bad request", status: 400, detail: parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ") } });
@@ -17,4 +18,4 @@ export async function GET(request: Request): Promise<Response> {
     if (error instanceof BadCursorError) return outcomeResponse({ status: 400, body: { title: "Bad request", status: 400, detail: error.message } });
     throw error;
   }
-}
+});

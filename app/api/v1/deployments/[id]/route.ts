@@ -1,12 +1,12 @@
-// GET /api/v1/deployments/{id} — the deploy receipt (who: any signed-in role; open until sign-in ships).
+// GET /api/v1/deployments/{id} — the deploy receipt (who: any role, session or token).
 import { getDeployReceipt } from "@/lib/domain/get-deploy-receipt";
-import { outcomeResponse } from "@/lib/http/outcome-response";
+import { defineRoute } from "@/lib/http/define-route";
+import { problemResponse } from "@/lib/http/problem-response";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(_request: Request, context: { params: Promise<{ id: string }> }): Promise<Response> {
-  const { id } = await context.params;
-  const receipt = await getDeployReceipt(id);
-  if (!receipt) return outcomeResponse({ status: 404, body: { title: "Not found", status: 404, detail: `No deployment ${id}` } });
+export const GET = defineRoute<{ id: string }>("/api/v1/deployments/[id]", "GET", async (_request, { params }) => {
+  const receipt = await getDeployReceipt(params.id);
+  if (!receipt) return problemResponse(404, "Not found", `No deployment ${params.id}`);
   return Response.json(receipt);
-}
+});

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "timeline_event_delivery_id_idx" ON "timeline_event"("delivery_id");
