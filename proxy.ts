@@ -26,5 +26,6 @@ export async function proxy(request: NextRequest): Promise<Response> {
 }
 
 export const config = {
-  matcher: ["/((?!_next/static|_next/image|favicon\\.ico|robots\\.txt).*)"],
+  // Webhook and ingest routes authenticate themselves and are the hot path: they skip the proxy.
+  matcher: ["/((?!_next/static|_next/image|favicon\\.ico|robots\\.txt|api/webhooks/|api/ingest/).*)"],
 };

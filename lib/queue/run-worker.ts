@@ -1,7 +1,7 @@
 import "server-only";
 import type pg from "pg";
 import { Logger, run, type JobHelpers, type Runner } from "graphile-worker";
-import { getPool } from "@/lib/db";
+import { createWorkerPool } from "@/lib/db/create-worker-pool";
 import { getEnv } from "@/lib/env";
 import { resolveDatabaseUrl } from "@/lib/db/resolve-database-url";
 import { logEvent } from "@/lib/shared/log-event";
@@ -42,10 +42,11 @@ async function processOrPark(pool: pg.Pool, payload: unknown, helpers: JobHelper
 /** Starts the delivery worker in this process; resolves to a runner whose `stop()` drains it. */
 export async function runWorker(options: { concurrency?: number } = {}): Promise<Runner> {
   const env = getEnv();
-  const pool = getPool();
-  return run({
+  const concurrency = options.concurrency ?? env.CUSTODY_WORKER_CONCURRENCY;
+  const pool = createWorkerPool(concurrency);
+  const runner = await run({
     connectionString: resolveDatabaseUrl(env),
-    concurrency: options.concurrency ?? env.CUSTODY_WORKER_CONCURRENCY,
+    concurrency,
     noHandleSignals: true,
     pollInterval: 1_000,
     // The embedded database serves every connection from one backend, so per-connection named
@@ -57,4 +58,6 @@ export async function runWorker(options: { concurrency?: number } = {}): Promise
       replay_delivery: (payload, helpers) => processOrPark(pool, payload, helpers, true),
     },
   });
+  void runner.promise.finally(() => pool.end().catch(() => {}));
+  return runner;
 }

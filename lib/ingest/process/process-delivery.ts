@@ -93,23 +93,34 @@ export async function processDelivery(pool: pg.Pool, deliveryId: string, force =
       for (const ref of referencedKeys(fact)) if (!isDimensionKey(ref)) lockKeys.add(ref);
     }
     // Few round trips per delivery: facts, locks, reads, evidence and timeline each go in one statement.
+    const rowsJson = JSON.stringify(
+      result.facts.map((fact, index) => ({
+        entity_type: fact.type,
+        entity_key: fact.key,
+        at: fact.at,
+        rank: fact.rank,
+        tiebreak: `${delivery.sha256}:${String(index).padStart(4, "0")}`,
+        data: fact.data,
+        dimension: dimensions.has(fact.type),
+      })),
+    );
+    // Accounts and projects are restated by almost every delivery. A fact identical to a later one
+    // can never decide a field of the fold, so only the latest copy of each distinct statement is
+    // kept; without this, folding a busy project would re-read one fact per delivery ever received.
+    await client.query(
+      `DELETE FROM fact f USING jsonb_to_recordset($1::jsonb) AS x(entity_type text, entity_key text, at timestamptz, rank int, tiebreak text, data jsonb, dimension boolean)
+       WHERE x.dimension AND f.entity_type = x.entity_type AND f.entity_key = x.entity_key AND f.data = x.data
+         AND (f.at, f.rank, f.tiebreak) < (x.at, x.rank, x.tiebreak)`,
+      [rowsJson],
+    );
     await client.query(
       `INSERT INTO fact (delivery_id, entity_type, entity_key, at, rank, tiebreak, data)
        SELECT $1, x.entity_type, x.entity_key, x.at, x.rank, x.tiebreak, x.data
-       FROM jsonb_to_recordset($2::jsonb) AS x(entity_type text, entity_key text, at timestamptz, rank int, tiebreak text, data jsonb)`,
-      [
-        deliveryId,
-        JSON.stringify(
-          result.facts.map((fact, index) => ({
-            entity_type: fact.type,
-            entity_key: fact.key,
-            at: fact.at,
-            rank: fact.rank,
-            tiebreak: `${delivery.sha256}:${String(index).padStart(4, "0")}`,
-            data: fact.data,
-          })),
-        ),
-      ],
+       FROM jsonb_to_recordset($2::jsonb) AS x(entity_type text, entity_key text, at timestamptz, rank int, tiebreak text, data jsonb, dimension boolean)
+       WHERE NOT (x.dimension AND EXISTS (
+         SELECT 1 FROM fact f WHERE f.entity_type = x.entity_type AND f.entity_key = x.entity_key AND f.data = x.data
+           AND (f.at, f.rank, f.tiebreak) >= (x.at, x.rank, x.tiebreak)))`,
+      [deliveryId, rowsJson],
     );
     // Advisory locks in sorted order: workers folding overlapping entities wait instead of racing or deadlocking.
     await client.query(
