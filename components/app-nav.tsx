@@ -7,6 +7,7 @@ const items = [
   { href: "/", label: "Overview" },
   { href: "/timeline", label: "Timeline" },
   { href: "/deploys", label: "Deploys" },
+  { href: "/people", label: "People" },
   { href: "/approvals", label: "Approvals" },
   { href: "/reports", label: "Reports" },
   { href: "/ingest", label: "Ingest" },

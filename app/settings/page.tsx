@@ -3,6 +3,7 @@ import { PageHeader } from "@/components/page-header";
 import { RoleGroupsTable } from "@/components/role-groups-table";
 import { ApiTokensPanel } from "@/components/settings/api-tokens-panel";
 import { AuditTrailPanel } from "@/components/settings/audit-trail-panel";
+import { PeoplePanel } from "@/components/settings/people-panel";
 import { SessionsPanel } from "@/components/settings/sessions-panel";
 import { getSignInConfig } from "@/lib/auth/get-sign-in-config";
 import { requirePagePrincipal } from "@/lib/auth/require-page-principal";
@@ -17,7 +18,7 @@ export default async function Page() {
   const config = getSignInConfig();
   return (
     <>
-      <PageHeader title="Settings" lede="Sign-in, API tokens, sessions and Custody's own audit trail." />
+      <PageHeader title="Settings" lede="Sign-in, API tokens, sessions, people links and Custody's own audit trail." />
       <section className="panel" aria-labelledby="sign-in">
         <h2 id="sign-in">Sign-in</h2>
         {config.demo ? (
@@ -35,6 +36,7 @@ export default async function Page() {
       </section>
       <ApiTokensPanel />
       <SessionsPanel />
+      <PeoplePanel />
       <AuditTrailPanel />
     </>
   );

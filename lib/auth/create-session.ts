@@ -1,8 +1,10 @@
 import "server-only";
-import { db } from "@/lib/db";
+import { db, getPool } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import type { TRole } from "@/lib/contracts/roles";
 import { recordAuditEntry } from "@/lib/audit/record-audit-entry";
+import { linkAccounts } from "@/lib/people/link-accounts";
+import { logEvent } from "@/lib/shared/log-event";
 import { sealSecret } from "./seal-secret.ts";
 
 export class SignInRefusedError extends Error {}
@@ -59,5 +61,10 @@ export async function createSession(input: {
     userAgent: input.userAgent,
     details: { provider: identity.provider, role: identity.role, groups: identity.groups, sessionId: session.id },
   });
+  if (identity.provider === "gitlab") {
+    // The SSO email is the strongest evidence tying Buildkite accounts to this GitLab user. Linking
+    // must never stop a sign-in; the next ingest pass retries it.
+    await linkAccounts(getPool()).catch((error: Error) => logEvent("error", "people.link_failed", { error: error.message }));
+  }
   return { sessionId: session.id, userId: user.id };
 }

@@ -5,7 +5,7 @@ import { findRoutePolicy } from "./find-route-policy.ts";
 import { getRequestPrincipal } from "./get-request-principal.ts";
 import { isDemoMode } from "./is-demo-mode.ts";
 
-const sections = ["/", "/timeline", "/deploys", "/approvals", "/reports", "/ingest", "/settings"];
+const sections = ["/", "/timeline", "/deploys", "/people", "/approvals", "/reports", "/ingest", "/settings"];
 
 /** What the app shell shows: who is signed in, which sections their role opens, and whether SSO is off. */
 export async function getShellState(): Promise<{

@@ -1,4 +1,5 @@
 import { runMigrateCommand } from "./run-migrate-command.ts";
+import { runPeopleCommand } from "./run-people-command.ts";
 import { runReplayCommand } from "./run-replay-command.ts";
 import { runStartCommand } from "./run-start-command.ts";
 import { runTokenCommand } from "./run-token-command.ts";
@@ -16,5 +17,6 @@ export const commands: TCommand[] = [
   { name: "worker", summary: "Process stored deliveries (run several for scale; needs DATABASE_URL).", usage: "[--concurrency N]", run: runWorkerCommand },
   { name: "replay", summary: "Re-process deliveries by id, source, time range, or all failed.", usage: "<id…> | --failed | [--source S] [--from DATE] [--to DATE] [--state STATE]", run: runReplayCommand },
   { name: "token", summary: "Create, list or revoke API tokens (printed once, stored hashed).", usage: "create --role <viewer|auditor|approver|admin> --name <name> [--expires-in 90d] | list | revoke <id|prefix>", run: runTokenCommand },
+  { name: "people", summary: "List accounts without a person; link or unlink one by hand (audited, with a reason).", usage: "list-unlinked | link <accountId> <personId|new> --reason <why> | unlink <accountId> --reason <why> | relink", run: runPeopleCommand },
   { name: "migrate", summary: "Apply pending database migrations (as `prisma migrate deploy` would).", run: runMigrateCommand },
 ];

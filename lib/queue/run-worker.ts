@@ -6,6 +6,7 @@ import { getEnv } from "@/lib/env";
 import { resolveDatabaseUrl } from "@/lib/db/resolve-database-url";
 import { logEvent } from "@/lib/shared/log-event";
 import { processDelivery } from "@/lib/ingest/process/process-delivery";
+import { linkAccounts } from "@/lib/people/link-accounts";
 
 // graphile-worker: jobs live in Postgres (no extra service), are enqueued in the same statement that
 // stores a delivery, are picked up at once through LISTEN/NOTIFY, and are locked with SKIP LOCKED so
@@ -56,6 +57,9 @@ export async function runWorker(options: { concurrency?: number } = {}): Promise
     taskList: {
       process_delivery: (payload, helpers) => processOrPark(pool, payload, helpers, false),
       replay_delivery: (payload, helpers) => processOrPark(pool, payload, helpers, true),
+      link_people: async () => {
+        await linkAccounts(pool, { onlyIfPending: true });
+      },
     },
   });
   void runner.promise.finally(() => pool.end().catch(() => {}));

@@ -50,9 +50,9 @@ function referencedKeys(fact: TFact): string[] {
 /**
  * Turns one stored delivery into graph rows: normalize (pure), replace the delivery's facts, re-fold
  * every entity they touch, link evidence, write timeline entries (one transaction); then re-fold the
- * shared accounts and projects (short transactions); then mark the delivery processed. A crash in
- * between leaves the delivery pending, and running it again gives the same rows. Safe to run twice
- * or concurrently for one delivery; `force` re-processes a processed delivery (replay).
+ * shared accounts and projects (short transactions); queue the people-linking pass; then mark the
+ * delivery processed. A crash in between leaves the delivery pending, and running it again gives the
+ * same rows. Safe to run twice or concurrently for one delivery; `force` re-processes a processed delivery (replay).
  */
 export async function processDelivery(pool: pg.Pool, deliveryId: string, force = false): Promise<TProcessOutcome> {
   const client = await pool.connect();
@@ -181,6 +181,13 @@ export async function processDelivery(pool: pg.Pool, deliveryId: string, force =
     // their own so their locks are held for milliseconds, not for a whole delivery.
     for (const [key, type] of touched) {
       if (dimensions.has(type)) await foldDimension(client, type, key);
+    }
+    // People follow accounts (and commit emails). Linking is one global pass, so it is queued as a
+    // single coalesced job (at most one waiting, run within seconds) instead of running per delivery.
+    if ([...touched.values()].some((type) => type === "account" || type === "commit")) {
+      await client.query(
+        "SELECT graphile_worker.add_job('link_people', '{}'::json, job_key := 'link-people', run_at := now() + interval '2 seconds', job_key_mode := 'preserve_run_at')",
+      );
     }
     await client.query(
       "UPDATE delivery SET processing_state = 'processed', processing_error = NULL, processed_at = now(), attempts = attempts + 1 WHERE id = $1",
