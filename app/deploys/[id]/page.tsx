@@ -169,6 +169,48 @@ export default async function ReceiptPage({ params }: { params: Promise<{ id: st
           </table>
         )}
       </section>
+      <section className="panel" aria-labelledby="credentials">
+        <h2 id="credentials">Credentials</h2>
+        {receipt.credentials.length === 0 ? (
+          <p className="empty">No short-lived credentials were reported for the jobs behind this deploy.</p>
+        ) : (
+          <table>
+            <thead>
+              <tr>
+                <th>Kind</th>
+                <th>Subject</th>
+                <th>Audience</th>
+                <th>Lifetime</th>
+                <th>Job</th>
+                <th>Role session</th>
+              </tr>
+            </thead>
+            <tbody>
+              {receipt.credentials.map((c, i) => (
+                <tr key={i}>
+                  <td>{c.kind}</td>
+                  <td className="mono">{c.subject}</td>
+                  <td>{c.audience ?? "—"}</td>
+                  <td>
+                    {c.issuedAt ? <LocalTime iso={c.issuedAt} /> : "?"} → {c.expiresAt ? <LocalTime iso={c.expiresAt} /> : "?"}
+                    {c.lifetimeSeconds !== null ? ` (${c.lifetimeSeconds} s)` : ""}
+                  </td>
+                  <td className="mono">{c.jobId ?? "none"}</td>
+                  <td>
+                    {c.roleSession ? (
+                      <>
+                        {c.roleSession.roleArn} <span className="mono">{c.roleSession.sessionName}</span> from {c.roleSession.sourceIp ?? "?"}
+                      </>
+                    ) : (
+                      "—"
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
       <section className="panel" aria-labelledby="evidence">
         <h2 id="evidence">Evidence ({receipt.evidence.length} deliveries)</h2>
         <table>
