@@ -3,10 +3,10 @@ import { appUrl, roleGroups } from "./support/gitlab.ts";
 import { signInWithGitLab } from "./support/sign-in.ts";
 
 const sectionsByRole = {
-  admin: ["Overview", "Timeline", "Deploys", "Approvals", "Reports", "Ingest", "Settings"],
-  approver: ["Overview", "Timeline", "Deploys", "Approvals", "Ingest"],
-  auditor: ["Overview", "Timeline", "Deploys", "Approvals", "Reports", "Ingest"],
-  viewer: ["Overview", "Timeline", "Deploys", "Approvals", "Ingest"],
+  admin: ["Overview", "Timeline", "Deploys", "People", "Approvals", "Reports", "Ingest", "Settings"],
+  approver: ["Overview", "Timeline", "Deploys", "People", "Approvals", "Ingest"],
+  auditor: ["Overview", "Timeline", "Deploys", "People", "Approvals", "Reports", "Ingest"],
+  viewer: ["Overview", "Timeline", "Deploys", "People", "Approvals", "Ingest"],
 } as const;
 
 for (const [username, role] of [["alice", "admin"], ["bob", "approver"], ["carol", "auditor"], ["dave", "viewer"]] as const) {
