@@ -63,6 +63,9 @@ export const ZEnv = z.object({
   BUILDKITE_WEBHOOK_TOKEN: secretList,
   BUILDKITE_WEBHOOK_SIGNING_SECRET: secretList,
   CUSTODY_INGEST_TOKEN: secretList,
+  CUSTODY_OIDC_ISSUERS: secretList,
+  CUSTODY_CREDENTIAL_MAX_LIFETIME: duration("1h", 1, 7 * 86_400),
+  CUSTODY_CREDENTIAL_AUDIENCES: secretList,
   GITLAB_URL: z
     .url({ protocol: /^https?$/, error: "must be the http(s) URL of the GitLab instance, e.g. https://gitlab.com" })
     .default("https://gitlab.com")

@@ -86,6 +86,7 @@ export const ZDeployReceipt = ZDeploymentSummary.extend({
       expiresAt: z.string().nullable(),
       lifetimeSeconds: z.number().nullable(),
       jobId: z.string().nullable(),
+      ref: z.string().nullable(),
       roleSession: z
         .object({ roleArn: z.string().nullable(), sessionName: z.string().nullable(), issuedAt: z.string().nullable(), expiresAt: z.string().nullable(), sourceIp: z.string().nullable() })
         .nullable(),

@@ -86,6 +86,7 @@ describe("credential findings", () => {
     expiresAt: "2026-09-14T10:05:00.000Z",
     lifetimeSeconds: 300,
     jobId: "job-1",
+    ref: "main",
     roleSession: null,
   };
   it("a short-lived credential of an approved, merged change has no findings", () => {
@@ -97,5 +98,11 @@ describe("credential findings", () => {
     const session = { ...credential, kind: "aws-role-session", jobId: null, roleSession: { roleArn: "arn", sessionName: "laptop", issuedAt: null, expiresAt: null, sourceIp: "198.51.100.7" } };
     expect(codes(receipt({ credentials: [session] }))).toEqual(["role_session_without_job"]);
     expect(codes(receipt({ credentials: [credential], mergeRequests: [mr({ approvers: [] })] }))).toEqual(["insufficient_approvals", "credential_for_unapproved_change"]);
+  });
+  it("flags a production credential issued on a branch other than the default", () => {
+    const feature = { ...credential, ref: "refs/heads/feature/x" };
+    expect(buildReceiptFindings(receipt({ credentials: [feature] }), { production: true }).map((f) => f.code)).toEqual(["credential_non_default_branch"]);
+    expect(buildReceiptFindings(receipt({ credentials: [feature] }), { production: false }).map((f) => f.code)).toEqual([]);
+    expect(buildReceiptFindings(receipt({ credentials: [credential] }), { production: true, defaultBranches: ["trunk"] }).map((f) => f.code)).toEqual(["credential_non_default_branch"]);
   });
 });

@@ -10,7 +10,7 @@ const norm = (value: string | null | undefined) => value?.trim().toLowerCase() |
  */
 export function buildReceiptFindings(
   receipt: Omit<TDeployReceipt, "findings">,
-  options: { minApprovals?: number; maxCredentialLifetimeSeconds?: number; allowedAudiences?: string[] } = {},
+  options: { minApprovals?: number; maxCredentialLifetimeSeconds?: number; allowedAudiences?: string[]; defaultBranches?: string[]; production?: boolean } = {},
 ): TFinding[] {
   const minApprovals = options.minApprovals ?? 1;
   const maxLifetime = options.maxCredentialLifetimeSeconds ?? 3600;
@@ -54,6 +54,11 @@ export function buildReceiptFindings(
     }
     if (credential.kind === "aws-role-session" && !credential.jobId) {
       findings.push({ code: "role_session_without_job", severity: "high", message: `${what} matches no CI job: the role was used from outside CI.` });
+    }
+    const branch = credential.ref?.replace(/^refs\/heads\//, "") ?? null;
+    const defaults = options.defaultBranches?.length ? options.defaultBranches : ["main", "master"];
+    if (options.production && branch && !defaults.includes(branch)) {
+      findings.push({ code: "credential_non_default_branch", severity: "high", message: `${what} for production was issued on branch ${branch}, not the default branch (${defaults.join(", ")}).` });
     }
     if (!changeApproved && credential.kind !== "aws-role-session") {
       findings.push({ code: "credential_for_unapproved_change", severity: "high", message: `${what} was issued to a job of a change that was not approved and merged.` });

@@ -12,6 +12,7 @@ type TCredentialRow = {
   issued_at: Date;
   expires_at: Date;
   job_external_id: string | null;
+  ref: string | null;
 };
 type TSessionRow = {
   event_id: string;
@@ -38,7 +39,7 @@ export async function findReceiptCredentials(
   if (!buildkiteJobIds.length && !gitlabJobIds.length) return { credentials: [], evidenceKeys: [] };
   const pool = getPool();
   const { rows: credentials } = await pool.query<TCredentialRow>(
-    `SELECT key, kind, provider, issuer, subject, audience, issued_at, expires_at, job_external_id FROM credential
+    `SELECT key, kind, provider, issuer, subject, audience, issued_at, expires_at, job_external_id, ref FROM credential
      WHERE (provider = 'buildkite' AND job_external_id = ANY($1::text[])) OR (provider = 'gitlab' AND job_external_id = ANY($2::text[]))
      ORDER BY issued_at, key`,
     [buildkiteJobIds, gitlabJobIds],
@@ -64,6 +65,7 @@ export async function findReceiptCredentials(
       expiresAt: iso(c.expires_at),
       lifetimeSeconds: Math.round((c.expires_at.getTime() - c.issued_at.getTime()) / 1000),
       jobId: c.job_external_id,
+      ref: c.ref,
       roleSession: session
         ? { roleArn: session.role_arn, sessionName: session.session_name, issuedAt: iso(session.issued_at), expiresAt: iso(session.expires_at), sourceIp: session.source_ip }
         : null,
@@ -80,6 +82,7 @@ export async function findReceiptCredentials(
       expiresAt: iso(s.expires_at),
       lifetimeSeconds: s.expires_at ? Math.round((s.expires_at.getTime() - s.issued_at.getTime()) / 1000) : null,
       jobId: s.job_external_id,
+      ref: null,
       roleSession: { roleArn: s.role_arn, sessionName: s.session_name, issuedAt: iso(s.issued_at), expiresAt: iso(s.expires_at), sourceIp: s.source_ip },
     });
   }

@@ -1,5 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db";
+import { getEnv } from "@/lib/env";
+import { productionEnvironments } from "@/lib/shared/production-environments";
 import type { TDeployReceipt } from "@/lib/contracts/deployments";
 import { buildReceiptFindings } from "./build-receipt-findings.ts";
 import { findReceiptCredentials } from "./find-receipt-credentials.ts";
@@ -188,5 +190,14 @@ export async function getDeployReceipt(id: string): Promise<TDeployReceipt | nul
     credentials,
     evidence,
   };
-  return { ...receipt, findings: buildReceiptFindings(receipt) };
+  const env = getEnv();
+  return {
+    ...receipt,
+    findings: buildReceiptFindings(receipt, {
+      maxCredentialLifetimeSeconds: env.CUSTODY_CREDENTIAL_MAX_LIFETIME,
+      allowedAudiences: env.CUSTODY_CREDENTIAL_AUDIENCES,
+      production: productionEnvironments.includes(receipt.environment),
+      defaultBranches: deployment.project?.defaultBranch ? [deployment.project.defaultBranch] : undefined,
+    }),
+  };
 }

@@ -94,6 +94,7 @@ describe("credentials ingest", () => {
         expiresAt: "2026-09-14T10:07:20.000Z",
         lifetimeSeconds: 300,
         jobId: deployJobId,
+        ref: "main",
         roleSession: {
           roleArn: "arn:aws:iam::111122223333:role/payments-deploy",
           sessionName: `buildkite-job-${deployJobId}`,
@@ -116,6 +117,19 @@ describe("credentials ingest", () => {
     const response = await post({ kind: "oidc-claims", token: jwt, claims });
     expect(response.status).toBe(422);
     expect((await response.json()).detail).toMatch(/claims only/);
+    expect((await pool.query("SELECT count(*)::int AS n FROM delivery")).rows[0].n).toBe(0);
+  });
+
+  it("refuses claims from an issuer that is not configured, naming the allowed ones, and stores nothing", async () => {
+    const response = await post({ kind: "oidc-claims", claims: { ...claims, iss: "https://token.evil.example" } });
+    expect(response.status).toBe(422);
+    expect((await response.json()).detail).toMatch(/https:\/\/agent\.buildkite\.com/);
+    expect((await pool.query("SELECT count(*)::int AS n FROM delivery")).rows[0].n).toBe(0);
+  });
+
+  it("refuses an oversized CloudTrail file with 413 and stores nothing", async () => {
+    const huge = JSON.stringify({ Records: [{ eventName: "ListBuckets", padding: "x".repeat(5 * 1024 * 1024) }] });
+    expect((await post(huge)).status).toBe(413);
     expect((await pool.query("SELECT count(*)::int AS n FROM delivery")).rows[0].n).toBe(0);
   });
 

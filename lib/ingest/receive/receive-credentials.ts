@@ -21,7 +21,10 @@ const problem = (status: number, title: string, detail: string, headers?: Record
  * authorized by a bearer ingest token. Stored raw and processed like webhooks. A body carrying a
  * signed JWT is refused (422) and not stored: Custody keeps claims, never usable tokens.
  */
-export async function receiveCredentials(request: Request, options: { tokens: string[]; maxBytes: number }): Promise<TWebhookOutcome> {
+export async function receiveCredentials(
+  request: Request,
+  options: { tokens: string[]; maxBytes: number; issuers: string[] },
+): Promise<TWebhookOutcome> {
   const pool = getPool();
   if (!options.tokens.length) {
     await countRejection(pool, "credentials", "not-configured", {});
@@ -57,6 +60,11 @@ export async function receiveCredentials(request: Request, options: { tokens: st
     return problem(422, "Token refused", "The body contains a signed JWT. Send the decoded claims only ({\"kind\":\"oidc-claims\",\"claims\":{…}}); Custody never stores usable tokens.");
   }
   const record = json as { kind?: unknown; Records?: unknown; "detail-type"?: unknown; claims?: { iss?: unknown; jti?: unknown } };
+  const issuer = record.kind === "oidc-claims" ? record.claims?.iss : undefined;
+  if (typeof issuer === "string" && !options.issuers.includes(issuer.replace(/\/+$/, ""))) {
+    await countRejection(pool, "credentials", "unknown-issuer", {});
+    return problem(422, "Unknown issuer", `Claims from issuer "${issuer.slice(0, 200)}" are not accepted; allowed issuers: ${options.issuers.join(", ")} (CUSTODY_OIDC_ISSUERS).`);
+  }
   const eventType = record.kind === "oidc-claims" ? "oidc-claims" : Array.isArray(record.Records) ? "cloudtrail-file" : record["detail-type"] ? "eventbridge-event" : "unknown";
   // A token id (jti) is unique per issuer: a second post of the same token's claims is a duplicate.
   const dedupeKey =

@@ -8,5 +8,8 @@ export const runtime = "nodejs";
 
 export async function POST(request: Request): Promise<Response> {
   const env = getEnv();
-  return outcomeResponse(await receiveCredentials(request, { tokens: env.CUSTODY_INGEST_TOKEN, maxBytes: env.CUSTODY_MAX_BODY_BYTES }));
+  const issuers = env.CUSTODY_OIDC_ISSUERS.length ? env.CUSTODY_OIDC_ISSUERS : ["https://agent.buildkite.com", env.GITLAB_URL];
+  return outcomeResponse(
+    await receiveCredentials(request, { tokens: env.CUSTODY_INGEST_TOKEN, maxBytes: env.CUSTODY_MAX_BODY_BYTES, issuers: issuers.map((i) => i.replace(/\/+$/, "")) }),
+  );
 }
