@@ -1,9 +1,8 @@
 import "server-only";
 import { db, Prisma } from "@/lib/db";
 import type { TDeploymentSummary, TDeploymentsQuery } from "@/lib/contracts/deployments";
+import { BadCursorError } from "@/lib/http/bad-cursor-error";
 import { decodeCursor, encodeCursor } from "@/lib/shared/keyset-cursor";
-
-export class BadCursorError extends Error {}
 
 /** Deployments newest first, keyset-paged on (occurredAt, id) so pages never skip or repeat. */
 export async function findDeployments(query: TDeploymentsQuery): Promise<{ items: TDeploymentSummary[]; nextCursor: string | null }> {

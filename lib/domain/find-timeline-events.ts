@@ -2,7 +2,7 @@ import "server-only";
 import { getPool } from "@/lib/db";
 import type { TTimelinePage, TTimelineQuery } from "@/lib/contracts/timeline";
 import { decodeCursor, encodeCursor } from "@/lib/shared/keyset-cursor";
-import { BadCursorError } from "./find-deployments.ts";
+import { BadCursorError } from "@/lib/http/bad-cursor-error";
 
 const SHA = /^[0-9a-f]{7,40}$/i;
 const MR_REF = /^[\w.-]+(\/[\w.-]+)+![0-9]+$/;

@@ -1,4 +1,5 @@
 import "server-only";
+import { problemOutcome } from "@/lib/http/problem-outcome";
 import { getPool } from "@/lib/db";
 import { logEvent } from "@/lib/shared/log-event";
 import { recordDelivery, sha256Hex } from "../record-delivery.ts";
@@ -10,11 +11,6 @@ import type { TWebhookOutcome } from "./receive-webhook.ts";
 
 const JWT = /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/;
 
-const problem = (status: number, title: string, detail: string, headers?: Record<string, string>): TWebhookOutcome => ({
-  status,
-  body: { type: "about:blank", title, status, detail },
-  headers,
-});
 
 /**
  * POST /api/ingest/credentials: OIDC claims from CI jobs, CloudTrail files or EventBridge events,
@@ -28,14 +24,14 @@ export async function receiveCredentials(
   const pool = getPool();
   if (!options.tokens.length) {
     await countRejection(pool, "credentials", "not-configured", {});
-    return problem(401, "Unauthorized", "No CUSTODY_INGEST_TOKEN is configured, so this endpoint refuses every request.");
+    return problemOutcome(401, "Unauthorized", "No CUSTODY_INGEST_TOKEN is configured, so this endpoint refuses every request.");
   }
   const header = request.headers.get("authorization") ?? "";
   const presented = header.startsWith("Bearer ") ? header.slice(7).trim() : "";
   const index = presented ? options.tokens.findIndex((t) => constantTimeEqual(t, presented)) : -1;
   if (index < 0) {
     await countRejection(pool, "credentials", presented ? "bad-token" : "missing-auth", {});
-    return problem(401, "Unauthorized", "Send Authorization: Bearer <CUSTODY_INGEST_TOKEN>.");
+    return problemOutcome(401, "Unauthorized", "Send Authorization: Bearer <CUSTODY_INGEST_TOKEN>.");
   }
   let body: Buffer;
   try {
@@ -43,7 +39,7 @@ export async function receiveCredentials(
   } catch (error) {
     if (error instanceof BodyTooLargeError) {
       await countRejection(pool, "credentials", "too-large", {});
-      return problem(413, "Payload too large", `Bodies are limited to ${options.maxBytes} bytes; split CloudTrail files.`);
+      return problemOutcome(413, "Payload too large", `Bodies are limited to ${options.maxBytes} bytes; split CloudTrail files.`);
     }
     throw error;
   }
@@ -53,17 +49,17 @@ export async function receiveCredentials(
     json = JSON.parse(text);
   } catch {
     await countRejection(pool, "credentials", "not-json", {});
-    return problem(400, "Bad request", "The body is not JSON.");
+    return problemOutcome(400, "Bad request", "The body is not JSON.");
   }
   if (JWT.test(text)) {
     await countRejection(pool, "credentials", "contains-token", {});
-    return problem(422, "Token refused", "The body contains a signed JWT. Send the decoded claims only ({\"kind\":\"oidc-claims\",\"claims\":{…}}); Custody never stores usable tokens.");
+    return problemOutcome(422, "Token refused", "The body contains a signed JWT. Send the decoded claims only ({\"kind\":\"oidc-claims\",\"claims\":{…}}); Custody never stores usable tokens.");
   }
   const record = json as { kind?: unknown; Records?: unknown; "detail-type"?: unknown; claims?: { iss?: unknown; jti?: unknown } };
   const issuer = record.kind === "oidc-claims" ? record.claims?.iss : undefined;
   if (typeof issuer === "string" && !options.issuers.includes(issuer.replace(/\/+$/, ""))) {
     await countRejection(pool, "credentials", "unknown-issuer", {});
-    return problem(422, "Unknown issuer", `Claims from issuer "${issuer.slice(0, 200)}" are not accepted; allowed issuers: ${options.issuers.join(", ")} (CUSTODY_OIDC_ISSUERS).`);
+    return problemOutcome(422, "Unknown issuer", `Claims from issuer "${issuer.slice(0, 200)}" are not accepted; allowed issuers: ${options.issuers.join(", ")} (CUSTODY_OIDC_ISSUERS).`);
   }
   const eventType = record.kind === "oidc-claims" ? "oidc-claims" : Array.isArray(record.Records) ? "cloudtrail-file" : record["detail-type"] ? "eventbridge-event" : "unknown";
   // A token id (jti) is unique per issuer: a second post of the same token's claims is a duplicate.
@@ -83,12 +79,12 @@ export async function receiveCredentials(
     });
     if (result.duplicate && !result.sameBody) {
       await countRejection(pool, "credentials", "duplicate-jti", {});
-      return problem(409, "Conflict", "Claims with this issuer and jti were already stored with different content; a token id is used once.");
+      return problemOutcome(409, "Conflict", "Claims with this issuer and jti were already stored with different content; a token id is used once.");
     }
     if (result.duplicate) return { status: 200, body: { status: "duplicate", id: result.id } };
     return { status: 202, body: { status: "stored", id: result.id } };
   } catch (error) {
     logEvent("error", "credentials.store_failed", { error: (error as Error).message });
-    return problem(503, "Service unavailable", "The record could not be stored; retry later.", { "Retry-After": "5" });
+    return problemOutcome(503, "Service unavailable", "The record could not be stored; retry later.", { "Retry-After": "5" });
   }
 }

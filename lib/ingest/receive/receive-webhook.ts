@@ -1,4 +1,5 @@
 import "server-only";
+import { problemOutcome } from "@/lib/http/problem-outcome";
 import { getPool } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { logEvent } from "@/lib/shared/log-event";
@@ -13,11 +14,6 @@ export type TWebhookSource = "gitlab" | "buildkite";
 
 export type TWebhookOutcome = { status: number; body: Record<string, unknown>; headers?: Record<string, string> };
 
-const problem = (status: number, title: string, detail: string, headers?: Record<string, string>): TWebhookOutcome => ({
-  status,
-  body: { type: "about:blank", title, status, detail },
-  headers,
-});
 
 function gitlabDedupeKey(headers: Headers, body: Buffer): string {
   const id = headers.get("webhook-id") ?? headers.get("idempotency-key");
@@ -43,7 +39,7 @@ export async function receiveWebhook(source: TWebhookSource, request: Request): 
   } catch (error) {
     if (error instanceof BodyTooLargeError) {
       await countRejection(pool, source, "too-large", { remote });
-      return problem(413, "Payload too large", `Webhook bodies are limited to ${env.CUSTODY_MAX_BODY_BYTES} bytes.`);
+      return problemOutcome(413, "Payload too large", `Webhook bodies are limited to ${env.CUSTODY_MAX_BODY_BYTES} bytes.`);
     }
     throw error;
   }
@@ -58,13 +54,13 @@ export async function receiveWebhook(source: TWebhookSource, request: Request): 
       verification.reason === "not-configured"
         ? `No ${source === "gitlab" ? "GITLAB_WEBHOOK_SECRET or GITLAB_WEBHOOK_SIGNING_TOKEN" : "BUILDKITE_WEBHOOK_TOKEN or BUILDKITE_WEBHOOK_SIGNING_SECRET"} is configured, so this endpoint refuses every request.`
         : `Authentication failed: ${verification.reason}.`;
-    return problem(401, "Unauthorized", detail);
+    return problemOutcome(401, "Unauthorized", detail);
   }
   try {
     JSON.parse(body.toString("utf8"));
   } catch {
     await countRejection(pool, source, "not-json", { remote });
-    return problem(400, "Bad request", "The body is not JSON.");
+    return problemOutcome(400, "Bad request", "The body is not JSON.");
   }
   const eventType =
     (source === "gitlab" ? request.headers.get("x-gitlab-event") : request.headers.get("x-buildkite-event"))?.trim() || "unknown";
@@ -83,12 +79,12 @@ export async function receiveWebhook(source: TWebhookSource, request: Request): 
       // The same delivery id with other bytes is never a retry: keep the first evidence, refuse, and say so.
       logEvent("warn", "security.conflicting_redelivery", { source, eventType, dedupeKey, storedId: result.id });
       await countRejection(pool, source, "conflicting-redelivery", { remote });
-      return problem(409, "Conflict", "A delivery with this id was already stored with a different body; the stored evidence is kept.");
+      return problemOutcome(409, "Conflict", "A delivery with this id was already stored with a different body; the stored evidence is kept.");
     }
     if (result.duplicate) return { status: 200, body: { status: "duplicate", id: result.id } };
     return { status: 202, body: { status: "stored", id: result.id } };
   } catch (error) {
     logEvent("error", "webhook.store_failed", { source, eventType, error: (error as Error).message });
-    return problem(503, "Service unavailable", "The delivery could not be stored; retry later.", { "Retry-After": "5" });
+    return problemOutcome(503, "Service unavailable", "The delivery could not be stored; retry later.", { "Retry-After": "5" });
   }
 }

@@ -1,6 +1,7 @@
 // GET /api/v1/deployments — deployments, newest first, keyset-paged (who: any role, session or token).
 import { ZDeploymentsQuery } from "@/lib/contracts/deployments";
-import { BadCursorError, findDeployments } from "@/lib/domain/find-deployments";
+import { findDeployments } from "@/lib/domain/find-deployments";
+import { BadCursorError } from "@/lib/http/bad-cursor-error";
 import { defineRoute } from "@/lib/http/define-route";
 import { parseRequest } from "@/lib/http/parse-request";
 import { problemResponse } from "@/lib/http/problem-response";
