@@ -105,7 +105,7 @@ async function admin(sql: string): Promise<void> {
 }
 
 async function pendingCount(pool: pg.Pool): Promise<number> {
-  const { rows } = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM delivery WHERE processing_state = 'pending'");
+  const { rows } = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM delivery WHERE processing_state IN ('received', 'pending')");
   return rows[0]?.n ?? 0;
 }
 

@@ -1,12 +1,16 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import { getEnv, insecureDemoOverride, type TEnv } from "@/lib/env";
+import { getEnv, insecureDemoOverride, resetEnvCache, type TEnv } from "@/lib/env";
+import { closeDb } from "@/lib/db";
 import { isDemoMode } from "@/lib/auth/is-demo-mode";
 import { isLoopbackHost } from "@/lib/shared/is-loopback-host";
 import { migrateDatabase } from "@/lib/db/migrate-database";
 import { ensureBuild } from "./ensure-build.ts";
 import { openDatabase } from "./with-database.ts";
+import { findFreePort } from "./find-free-port.ts";
+import { startFrontServer, type TFrontServer } from "./start-front-server.ts";
+import { superviseWorker, type TSupervisedWorker } from "./supervise-worker.ts";
 
 const root = join(import.meta.dirname, "..", "..");
 
@@ -58,13 +62,18 @@ export async function runStartCommand(args: string[]): Promise<number> {
   if (!skipBuild) ensureBuild(root);
   const database = await openDatabase();
   let child: ReturnType<typeof spawn> | undefined;
+  let front: TFrontServer | undefined;
+  let worker: TSupervisedWorker | undefined;
   let stopping = false;
   const stop = async (code: number): Promise<number> => {
     stopping = true;
+    await front?.close();
+    await worker?.stop();
     if (child && child.exitCode === null) {
       child.kill("SIGTERM");
       await new Promise((resolve) => child?.once("exit", resolve));
     }
+    await closeDb();
     await database.close();
     return code;
   };
@@ -75,20 +84,35 @@ export async function runStartCommand(args: string[]): Promise<number> {
     await database.close();
     throw error;
   }
+  // This process receives deliveries itself (through the shared pool) and serves the dashboard from
+  // a Next.js child on a private loopback port.
+  process.env.DATABASE_URL = database.url;
+  resetEnvCache();
+  const dashboardPort = await findFreePort();
+  try {
+    front = await startFrontServer({ host: env.HOST, port: env.PORT, dashboardPort });
+  } catch (error) {
+    console.error(`Cannot listen on ${env.HOST}:${env.PORT}: ${(error as Error).message}`);
+    return stop(1);
+  }
+  // With Postgres the worker is its own process (see superviseWorker); the embedded database is
+  // served to one process tree, so there it runs inside the dashboard server.
+  const separateWorker = database.mode === "postgres" && env.CUSTODY_WORKER === "on";
+  const childEnv = {
+    ...process.env,
+    DATABASE_URL: database.url,
+    CUSTODY_EMBEDDED: database.mode === "embedded" ? "1" : "0",
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
+  if (separateWorker) worker = superviseWorker(root, childEnv);
   return new Promise<number>((resolve) => {
     child = spawn(
       process.execPath,
-      [join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-H", env.HOST, "-p", String(env.PORT)],
+      [join(root, "node_modules", "next", "dist", "bin", "next"), "start", "-H", "127.0.0.1", "-p", String(dashboardPort)],
       {
         cwd: root,
         stdio: "inherit",
-        env: {
-          ...process.env,
-          DATABASE_URL: database.url,
-          CUSTODY_EMBEDDED: database.mode === "embedded" ? "1" : "0",
-          NEXT_TELEMETRY_DISABLED: "1",
-          ...demoAuthEnv,
-        },
+        env: { ...childEnv, ...demoAuthEnv, ...(separateWorker ? { CUSTODY_WORKER: "off" } : {}) },
       },
     );
     console.log(

@@ -40,7 +40,7 @@ export async function getIngestStatus(): Promise<TIngestStatus> {
       `SELECT id, source::text, event_type, processing_state::text AS state, processing_error, received_at, attempts FROM delivery
        WHERE processing_state IN ('failed', 'invalid') ORDER BY received_at DESC, id DESC LIMIT 50`,
     ),
-    pool.query<{ count: number }>("SELECT count(*)::int AS count FROM delivery WHERE processing_state = 'pending'"),
+    pool.query<{ count: number }>("SELECT count(*)::int AS count FROM delivery WHERE processing_state IN ('received', 'pending')"),
   ]);
   return {
     sources: [

@@ -1,6 +1,7 @@
 import "server-only";
 import { createHash } from "node:crypto";
 import type pg from "pg";
+import { announceDeliveries } from "@/lib/queue/announce-deliveries";
 
 export type TRecordDeliveryInput = {
   source: "gitlab" | "buildkite" | "credentials";
@@ -32,25 +33,20 @@ export function sha256Hex(body: Uint8Array): string {
 }
 
 /**
- * The one durable, idempotent raw store every source writes first. Inserts the exact bytes and
- * enqueues processing in a single statement (one implicit transaction), so an acknowledged delivery
- * is always both stored and queued. A second delivery with the same (source, dedupe key) stores
- * nothing and reports the duplicate. Throws when the database cannot commit, or does not answer
- * within STORE_TIMEOUT_MS; callers answer 503.
+ * The one durable, idempotent raw store every source writes first: one INSERT of the exact bytes in
+ * state `received`. A dispatcher hands stored deliveries to the job queue in batches
+ * (lib/queue/dispatch-deliveries.ts), so an acknowledged delivery is always processed without the
+ * request paying for a queue insert; `announceDeliveries` wakes it. A second delivery with the same
+ * (source, dedupe key) stores nothing and reports the duplicate. Throws when the database cannot
+ * commit, or does not answer within STORE_TIMEOUT_MS; callers answer 503.
  */
 export async function recordDelivery(pool: pg.Pool, input: TRecordDeliveryInput): Promise<TRecordDeliveryResult> {
   const { rows } = await pool.query<{ id: string }>(
     timed(
-      `WITH inserted AS (
-       INSERT INTO delivery (id, source, origin, event_type, dedupe_key, body, headers, sha256, byte_length, verify_method, verify_result, request_url)
+      `INSERT INTO delivery (id, source, origin, event_type, dedupe_key, body, headers, sha256, byte_length, verify_method, verify_result, request_url)
        VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
        ON CONFLICT (source, dedupe_key) DO NOTHING
-       RETURNING id
-     ), queued AS (
-       SELECT graphile_worker.add_job('process_delivery', json_build_object('deliveryId', id), job_key := 'delivery:' || id::text, max_attempts := 8) AS job
-       FROM inserted
-     )
-     SELECT inserted.id FROM inserted, queued`,
+       RETURNING id`,
       [
         input.source,
         input.origin ?? "webhook",
@@ -67,7 +63,10 @@ export async function recordDelivery(pool: pg.Pool, input: TRecordDeliveryInput)
     ),
   );
   const id = rows[0]?.id;
-  if (id) return { id, duplicate: false };
+  if (id) {
+    announceDeliveries(pool);
+    return { id, duplicate: false };
+  }
   const existing = await pool.query<{ id: string; sha256: string }>(
     timed("SELECT id, sha256 FROM delivery WHERE source = $1 AND dedupe_key = $2", [input.source, input.dedupeKey]),
   );

@@ -7,10 +7,12 @@ import { resolveDatabaseUrl } from "@/lib/db/resolve-database-url";
 import { logEvent } from "@/lib/shared/log-event";
 import { processDelivery } from "@/lib/ingest/process/process-delivery";
 import { linkAccounts } from "@/lib/people/link-accounts";
+import { startDispatcher } from "./start-dispatcher.ts";
 
-// graphile-worker: jobs live in Postgres (no extra service), are enqueued in the same statement that
-// stores a delivery, are picked up at once through LISTEN/NOTIFY, and are locked with SKIP LOCKED so
-// several workers never run one job at the same time. Failed jobs retry with exponential backoff.
+// graphile-worker: jobs live in Postgres (no extra service), are picked up at once through
+// LISTEN/NOTIFY, and are locked with SKIP LOCKED so several workers never run one job at the same
+// time. Failed jobs retry with exponential backoff. Stored deliveries become jobs in batches through
+// the dispatcher each worker runs (docs/decisions/004), not one by one on the request path.
 
 const logger = new Logger(() => (level, message) => {
   if (level === "error" || level === "warning") logEvent(level === "warning" ? "warn" : "error", "worker", { message });
@@ -62,6 +64,12 @@ export async function runWorker(options: { concurrency?: number } = {}): Promise
       },
     },
   });
+  const dispatcher = startDispatcher(pool, { connectionString: resolveDatabaseUrl(env), pollMs: 500 });
+  const stopRunner = runner.stop.bind(runner);
+  runner.stop = async () => {
+    await dispatcher.stop();
+    await stopRunner();
+  };
   void runner.promise.finally(() => pool.end().catch(() => {}));
   return runner;
 }

@@ -63,7 +63,7 @@ function post(body: unknown, token = "ingest-test-token"): Promise<Response> {
 }
 
 async function processAll(): Promise<void> {
-  const { rows } = await pool.query<{ id: string }>("SELECT id FROM delivery WHERE processing_state = 'pending' ORDER BY received_at, id");
+  const { rows } = await pool.query<{ id: string }>("SELECT id FROM delivery WHERE processing_state IN ('received', 'pending') ORDER BY received_at, id");
   for (const row of rows) await processDelivery(pool, row.id);
 }
 

@@ -21,7 +21,7 @@ function send(delivery: TStoryDelivery, index: number): Promise<Response> {
 }
 
 async function processPending(): Promise<void> {
-  const { rows } = await pool.query<{ id: string }>("SELECT id FROM delivery WHERE processing_state = 'pending' ORDER BY received_at, id");
+  const { rows } = await pool.query<{ id: string }>("SELECT id FROM delivery WHERE processing_state IN ('received', 'pending') ORDER BY received_at, id");
   for (const row of rows) await processDelivery(pool, row.id);
 }
 

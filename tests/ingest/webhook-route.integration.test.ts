@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, i
 import { truncateAll } from "../support/graph-snapshot.ts";
 import { assertBuilt, freePort, interruptGroup, runCustody, waitForHealth, type TRunning } from "../support/spawn-custody.ts";
 import { buildkiteRequest, buildkiteSignature, configureWebhookSecrets, gitlabRequest, secrets } from "../support/webhook-requests.ts";
+import { dispatchDeliveries } from "@/lib/queue/dispatch-deliveries";
 
 const LIMIT = 1024;
 configureWebhookSecrets();
@@ -381,7 +382,7 @@ describe("authentic events Custody does not use, or cannot read", () => {
     const response = await (c.source === "gitlab" ? postGitlab(gitlabRequest(c.event, c.body)) : postBuildkite(buildkiteRequest(c.event, c.body)));
     expect(response.status).toBe(202);
     const [stored] = await deliveries();
-    expect(stored).toMatchObject({ source: c.source, event_type: c.event, processing_state: "pending" });
+    expect(stored).toMatchObject({ source: c.source, event_type: c.event, processing_state: "received" });
     expect(stored!.body.toString("utf8")).toBe(c.body);
 
     expect(await processDelivery(pool, stored!.id)).toEqual({ state: c.state, detail: c.detail });
@@ -464,6 +465,9 @@ describe("redelivery and concurrency", () => {
     const rows = await deliveries();
     expect(rows).toHaveLength(1);
     expect(new Set(answers.map((a) => a.body.id))).toEqual(new Set([rows[0]!.id]));
+    // Dispatchers racing each other hand the stored delivery to the queue once.
+    const dispatched = await Promise.all([dispatchDeliveries(pool), dispatchDeliveries(pool), dispatchDeliveries(pool)]);
+    expect(dispatched.reduce((a, b) => a + b, 0)).toBe(1);
     expect(await queuedJobs()).toBe(1);
   });
 

@@ -25,7 +25,7 @@ describe("processing deliveries links people", () => {
       const response = d.source === "gitlab" ? await postGitlab(gitlabRequest(d.event, d.body, { id: `00000000-0000-4000-8000-${String(index).padStart(12, "0")}` })) : await postBuildkite(buildkiteRequest(d.event, d.body));
       expect([200, 202]).toContain(response.status);
     }
-    const { rows: pending } = await pool.query<{ id: string }>("SELECT id FROM delivery WHERE processing_state = 'pending' ORDER BY received_at, id");
+    const { rows: pending } = await pool.query<{ id: string }>("SELECT id FROM delivery WHERE processing_state IN ('received', 'pending') ORDER BY received_at, id");
     for (const row of pending) await processDelivery(pool, row.id);
     // The worker runs the queued people-linking pass; here it is run directly.
     await linkAccounts(pool);

@@ -1,16 +1,26 @@
 import "server-only";
 import { problemOutcome } from "@/lib/http/problem-outcome";
 import { getPool } from "@/lib/db";
+import { getEnv } from "@/lib/env";
 import { logEvent } from "@/lib/shared/log-event";
 import { recordDelivery, sha256Hex } from "../record-delivery.ts";
 import { redactHeaders } from "../verify/redact-headers.ts";
 import { constantTimeEqual } from "../verify/constant-time-equal.ts";
-import { BodyTooLargeError, readLimitedBody } from "./read-limited-body.ts";
+import { BodyTooLargeError, readLimitedBody, type TIncomingRequest } from "./read-limited-body.ts";
 import { countRejection } from "./count-rejection.ts";
 import type { TWebhookOutcome } from "./receive-webhook.ts";
 
 const JWT = /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/;
 
+
+type TCredentialsIngestOptions = { tokens: string[]; maxBytes: number; issuers: string[] };
+
+// Accepted issuers default to Buildkite's agent OIDC issuer and the configured GitLab.
+function credentialsIngestOptions(): TCredentialsIngestOptions {
+  const env = getEnv();
+  const issuers = env.CUSTODY_OIDC_ISSUERS.length ? env.CUSTODY_OIDC_ISSUERS : ["https://agent.buildkite.com", env.GITLAB_URL];
+  return { tokens: env.CUSTODY_INGEST_TOKEN, maxBytes: env.CUSTODY_MAX_BODY_BYTES, issuers: issuers.map((i) => i.replace(/\/+$/, "")) };
+}
 
 /**
  * POST /api/ingest/credentials: OIDC claims from CI jobs, CloudTrail files or EventBridge events,
@@ -18,8 +28,8 @@ const JWT = /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/;
  * signed JWT is refused (422) and not stored: Custody keeps claims, never usable tokens.
  */
 export async function receiveCredentials(
-  request: Request,
-  options: { tokens: string[]; maxBytes: number; issuers: string[] },
+  request: TIncomingRequest,
+  options: TCredentialsIngestOptions = credentialsIngestOptions(),
 ): Promise<TWebhookOutcome> {
   const pool = getPool();
   if (!options.tokens.length) {

@@ -7,7 +7,7 @@ import { recordDelivery, sha256Hex } from "../record-delivery.ts";
 import { redactHeaders } from "../verify/redact-headers.ts";
 import { verifyBuildkiteRequest } from "../verify/verify-buildkite-request.ts";
 import { verifyGitlabRequest } from "../verify/verify-gitlab-request.ts";
-import { BodyTooLargeError, readLimitedBody } from "./read-limited-body.ts";
+import { BodyTooLargeError, readLimitedBody, type TIncomingRequest } from "./read-limited-body.ts";
 import { countRejection } from "./count-rejection.ts";
 
 export type TWebhookSource = "gitlab" | "buildkite";
@@ -29,7 +29,7 @@ function gitlabDedupeKey(headers: Headers, body: Buffer): string {
  * stores nothing. Authentic events Custody does not use are stored and acknowledged like any other.
  * If the database cannot commit, 503 with Retry-After: never 2xx for something not stored.
  */
-export async function receiveWebhook(source: TWebhookSource, request: Request): Promise<TWebhookOutcome> {
+export async function receiveWebhook(source: TWebhookSource, request: TIncomingRequest): Promise<TWebhookOutcome> {
   const env = getEnv();
   const pool = getPool();
   const remote = request.headers.get("x-forwarded-for") ?? undefined;

@@ -1,0 +1,2 @@
+-- AlterEnum
+ALTER TYPE "ProcessingState" ADD VALUE 'received';

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "delivery" ALTER COLUMN "processing_state" SET DEFAULT 'received';
