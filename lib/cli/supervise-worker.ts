@@ -4,7 +4,7 @@ import { join } from "node:path";
 
 // Processing can wait, acknowledging cannot: under a burst the OS runs the receiving listener and
 // the dashboard before the worker, and the worker catches up when the burst is over.
-const WORKER_NICENESS = 10;
+const WORKER_NICENESS = 5;
 const RESTART_DELAY_MS = 2_000;
 
 export type TSupervisedWorker = { stop: () => Promise<void> };
