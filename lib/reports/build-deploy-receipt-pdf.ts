@@ -50,7 +50,7 @@ export function buildDeployReceiptPdf(receipt: TDeployReceipt, generatedAt = new
     {
       type: "table",
       empty: "No pipeline or build is linked.",
-      columns: [{ label: "Pipeline / build", weight: 2 }, { label: "Status", weight: 1 }, { label: "Ref", weight: 1.2 }, { label: "Triggered by", weight: 1.5 }, { label: "Jobs", weight: 3 }, { label: "Linked by", weight: 1.5 }],
+      columns: [{ label: "Pipeline / build", weight: 2.8 }, { label: "Status", weight: 1 }, { label: "Ref", weight: 1.2 }, { label: "Triggered by", weight: 1.5 }, { label: "Jobs", weight: 3 }, { label: "Linked by", weight: 1.5 }],
       rows: [
         ...receipt.pipelines.map((p) => [
           `GitLab pipeline #${p.id}`,
@@ -67,7 +67,7 @@ export function buildDeployReceiptPdf(receipt: TDeployReceipt, generatedAt = new
     {
       type: "table",
       empty: "No block steps in the linked builds.",
-      columns: [{ label: "Build", weight: 2 }, { label: "Gate", weight: 2 }, { label: "State", weight: 1 }, { label: "Unblocked by", weight: 3 }, { label: "When", weight: 2 }],
+      columns: [{ label: "Build", weight: 2.6 }, { label: "Gate", weight: 2 }, { label: "State", weight: 1 }, { label: "Unblocked by", weight: 3 }, { label: "When", weight: 2 }],
       rows: receipt.builds.flatMap((b) =>
         b.gates.map((g) => [
           `${b.pipeline} #${b.number}`,

@@ -161,7 +161,7 @@ describe("receipt export", () => {
     const startxref = Number(/startxref\n(\d+)\n%%EOF\n$/.exec(pdf)![1]);
     expect(pdf.slice(startxref, startxref + 4)).toBe("xref");
     expect(pdf).toMatch(/trailer\n<< \/Size \d+ \/Root 1 0 R/);
-    for (const text of ["Erin Lead <erin@acme.test>", MERGE_SHA, "acme/payments-api!17", "payments-api-deploy #981", "Evidence ("]) expect(pdf).toContain(`(${text}`);
+    for (const text of ["Erin Lead <erin@acme.test>", MERGE_SHA, "acme/payments-api!17", "payments-api-deploy #981", "Evidence \\("]) expect(pdf).toContain(`(${text}`);
     const audit = await pool.query("SELECT action, target, details FROM audit_entry WHERE target = $1", [`deploy receipt ${deployment.id}`]);
     expect(audit.rows).toEqual([{ action: "export", target: `deploy receipt ${deployment.id}`, details: { format: "pdf" } }]);
   });

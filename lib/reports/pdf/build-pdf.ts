@@ -57,6 +57,9 @@ function wrap(text: string, font: TPdfFont, size: number, width: number): string
       while (measureText(rest, font, size) > width) {
         let cut = rest.length - 1;
         while (cut > 1 && measureText(rest.slice(0, cut), font, size) > width) cut -= 1;
+        // Prefer to break after a separator (paths, references, e-mail) when one falls in the second half.
+        const soft = Math.max(...["/", "-", "!", ":", "@", ".", "_"].map((c) => rest.lastIndexOf(c, cut - 1)));
+        if (soft >= cut / 2) cut = soft + 1;
         lines.push(rest.slice(0, cut));
         rest = rest.slice(cut);
       }
