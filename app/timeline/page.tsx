@@ -36,7 +36,7 @@ export default async function TimelinePage({ searchParams }: { searchParams: Pro
   const q = query.q?.trim() ?? "";
   // The search box asks to jump: a commit deployed exactly once opens its receipt straight away.
   if (raw.jump === "1" && !query.cursor && SHA.test(q) && page.deployments.length === 1) redirect(entityPaths.deploy(page.deployments[0]!.id));
-  const links: Record<string, TTimelineLinks> = await findTimelineLinks(page.items.map((item) => item.id)).catch(() => ({}));
+  const links: Record<string, TTimelineLinks> = await findTimelineLinks(page.items.map((item) => item.id));
   const mrRef = MR_REF.exec(q);
   const { jump: _jump, ...shared } = raw;
   const nextParams = new URLSearchParams({ ...shared, ...(page.nextCursor ? { cursor: page.nextCursor } : {}) });

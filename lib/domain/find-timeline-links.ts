@@ -1,6 +1,7 @@
 import "server-only";
 import { getPool } from "@/lib/db";
 import { entityPaths } from "@/lib/shared/entity-paths";
+import { logEvent } from "@/lib/shared/log-event";
 
 export type TTimelineLinks = { subject: string | null; actor: string | null };
 
@@ -10,6 +11,16 @@ export type TTimelineLinks = { subject: string | null; actor: string | null };
  * over primary and unique keys for a page of rows. Rows Custody cannot place get nulls.
  */
 export async function findTimelineLinks(ids: string[]): Promise<Record<string, TTimelineLinks>> {
+  try {
+    return await queryTimelineLinks(ids);
+  } catch (error) {
+    // Links are a convenience: the page still renders its rows, and the failure is logged.
+    logEvent("error", "timeline_links_failed", { message: error instanceof Error ? error.message : String(error) });
+    return {};
+  }
+}
+
+async function queryTimelineLinks(ids: string[]): Promise<Record<string, TTimelineLinks>> {
   const numeric = ids.filter((id) => /^[0-9]{1,19}$/.test(id));
   if (!numeric.length) return {};
   const { rows } = await getPool().query<{
@@ -43,7 +54,7 @@ export async function findTimelineLinks(ids: string[]): Promise<Record<string, T
      ) dep ON true
      LEFT JOIN LATERAL (
        SELECT p.path, m.iid FROM project p JOIN merge_request m ON m.project_id = p.id
-       WHERE t.entity_type = 'merge_request' AND p.provider = 'gitlab' AND p.external_id = t.k3 AND t.k4 ~ '^[0-9]{1,9}$' AND m.iid = t.k4::int
+       WHERE t.entity_type = 'merge_request' AND p.provider = 'gitlab' AND p.external_id = t.k3 AND m.iid = CASE WHEN t.k4 ~ '^[0-9]{1,9}$' THEN t.k4::int END
      ) mr ON true
      LEFT JOIN LATERAL (
        SELECT p.path, pi.external_id, NULL::text AS job_id FROM project p JOIN pipeline pi ON pi.project_id = p.id

@@ -17,7 +17,7 @@ export default async function PersonPage({ params, searchParams }: { params: Pro
   const parsed = ZPersonQuery.safeParse({ cursor: typeof raw.cursor === "string" ? raw.cursor : undefined });
   const person = await getPerson(id, parsed.success ? parsed.data : ZPersonQuery.parse({})).catch(() => null);
   if (!person) notFound();
-  const links: Record<string, TTimelineLinks> = await findTimelineLinks(person.activity.items.map((e) => e.id)).catch(() => ({}));
+  const links: Record<string, TTimelineLinks> = await findTimelineLinks(person.activity.items.map((e) => e.id));
   const weak = person.accounts.some((a) => a.strength === "weak");
   return (
     <>
