@@ -29,17 +29,24 @@ const kinds = [
 ] as const;
 
 export default async function TimelinePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const raw = Object.fromEntries(Object.entries(await searchParams).filter(([, v]) => typeof v === "string" && v !== "")) as Record<string, string>;
-  const parsed = ZTimelineQuery.safeParse(raw);
+  const params = await searchParams;
+  const raw = Object.fromEntries(Object.entries(params).filter(([, v]) => typeof v === "string" && v !== "")) as Record<string, string>;
+  const { jump, ...kept } = raw;
+  // Shared URLs stay clean: no empty fields, and the search box's one-off jump flag is dropped.
+  const cleanUrl = `/timeline${Object.keys(kept).length ? `?${new URLSearchParams(kept).toString()}` : ""}`;
+  const wantsJump = jump === "1" && !kept.cursor && SHA.test(kept.q?.trim() ?? "");
+  if (!wantsJump && (jump !== undefined || Object.keys(raw).length !== Object.keys(params).length)) redirect(cleanUrl);
+  const parsed = ZTimelineQuery.safeParse(kept);
   const query = parsed.success ? parsed.data : ZTimelineQuery.parse({});
   const page = await findTimelineEvents(query).catch(() => ({ items: [], nextCursor: null, deployments: [] }));
   const q = query.q?.trim() ?? "";
-  // The search box asks to jump: a commit deployed exactly once opens its receipt straight away.
-  if (raw.jump === "1" && !query.cursor && SHA.test(q) && page.deployments.length === 1) redirect(entityPaths.deploy(page.deployments[0]!.id));
+  if (wantsJump) {
+    // A commit deployed exactly once opens its receipt straight away; otherwise show the results.
+    redirect(page.deployments.length === 1 ? entityPaths.deploy(page.deployments[0]!.id) : cleanUrl);
+  }
   const links: Record<string, TTimelineLinks> = await findTimelineLinks(page.items.map((item) => item.id));
   const mrRef = MR_REF.exec(q);
-  const { jump: _jump, ...shared } = raw;
-  const nextParams = new URLSearchParams({ ...shared, ...(page.nextCursor ? { cursor: page.nextCursor } : {}) });
+  const nextParams = new URLSearchParams({ ...kept, ...(page.nextCursor ? { cursor: page.nextCursor } : {}) });
   return (
     <>
       <PageHeader title="Timeline" lede="Every fact in one stream, newest first. Filters live in the URL, so a view can be shared." />
