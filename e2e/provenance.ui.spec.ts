@@ -30,7 +30,11 @@ test.beforeAll(async () => {
 test("searching a short SHA on the timeline lands on the deploy receipt", async ({ page }) => {
   await signInWithGitLab(page, "dave", "/timeline");
   const [deployment] = await waitForDeploys(page.request, sha, 1);
-  await page.getByRole("searchbox", { name: "Search" }).fill(sha.slice(0, 8));
+  // "/" reaches the search box from anywhere on the page.
+  await page.getByRole("link", { name: "Clear" }).focus();
+  await page.keyboard.press("/");
+  await expect(page.getByRole("searchbox", { name: "Search" })).toBeFocused();
+  await page.keyboard.type(sha.slice(0, 8));
   await page.getByRole("searchbox", { name: "Search" }).press("Enter");
   await expect(page).toHaveURL(new RegExp(`/deploys/${deployment!.id}$`));
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Deploy to production");

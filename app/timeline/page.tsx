@@ -3,6 +3,7 @@ import Link from "next/link";
 import { LiveRefresh } from "@/components/live-refresh";
 import { LocalTime } from "@/components/local-time";
 import { PageHeader } from "@/components/page-header";
+import { SearchShortcut } from "@/components/search-shortcut";
 import { ZTimelineQuery } from "@/lib/contracts/timeline";
 import { findTimelineEvents } from "@/lib/domain/find-timeline-events";
 import { findTimelineLinks, type TTimelineLinks } from "@/lib/domain/find-timeline-links";
@@ -51,9 +52,10 @@ export default async function TimelinePage({ searchParams }: { searchParams: Pro
     <>
       <PageHeader title="Timeline" lede="Every fact in one stream, newest first. Filters live in the URL, so a view can be shared." />
       <LiveRefresh />
+      <SearchShortcut targetId="timeline-search" />
       <form className="panel" method="get" role="search" aria-label="Search the timeline">
         <label>
-          Search <input name="q" type="search" defaultValue={query.q ?? ""} placeholder="SHA, group/project!17, #1183467, text…" size={36} autoFocus />
+          Search <input id="timeline-search" name="q" type="search" aria-keyshortcuts="/" defaultValue={query.q ?? ""} placeholder="SHA, group/project!17, #1183467, text…" size={36} autoFocus />
         </label>
         <input type="hidden" name="jump" value="1" />{" "}
         <label>

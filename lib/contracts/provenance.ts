@@ -128,6 +128,9 @@ export const ZBuildDetail = z.object({
 });
 export type TBuildDetail = z.infer<typeof ZBuildDetail>;
 
+/** `?format=raw` answers the body exactly as received, so `sha256sum` can check it against `sha256`. */
+export const ZDeliveryQuery = z.object({ format: z.enum(["raw"]).optional() });
+
 export const ZDeliveryDetail = z.object({
   id: z.string(),
   source: z.string(),

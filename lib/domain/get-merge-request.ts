@@ -23,11 +23,10 @@ export async function getMergeRequest(projectPath: string, iid: number): Promise
   const shipped = [mr.mergeCommitSha, mr.squashCommitSha].filter((s): s is string => !!s);
   const shas = [...new Set([...shipped, ...(mr.headSha ? [mr.headSha] : []), ...commitShas])];
   const commitRows = commitShas.length ? await db.commit.findMany({ where: { projectId: mr.projectId, sha: { in: commitShas } } }) : [];
-  const pipelines = await db.pipeline.findMany({
-    where: { projectId: mr.projectId, OR: [...(shas.length ? [{ sha: { in: shas } }] : []), { mergeRequestIid: mr.iid }] },
-    orderBy: [{ createdAt: "asc" }, { externalId: "asc" }],
-    take: 200,
-  });
+  // By commit only (indexed): merge request pipelines run on the head commit, which is in `shas`.
+  const pipelines = shas.length
+    ? await db.pipeline.findMany({ where: { projectId: mr.projectId, sha: { in: shas } }, orderBy: [{ createdAt: "asc" }, { externalId: "asc" }], take: 200 })
+    : [];
   const pipelineIds = pipelines.map((p) => p.externalId);
   const builds = await db.build.findMany({
     where: {
@@ -75,7 +74,7 @@ export async function getMergeRequest(projectPath: string, iid: number): Promise
       sha: p.sha,
       source: p.source,
       createdAt: iso(p.createdAt),
-      linkedBy: p.sha && shippedSet.has(p.sha) ? "merge commit" : p.sha === mr.headSha ? "head commit" : p.mergeRequestIid === mr.iid ? "merge request pipeline" : "commit",
+      linkedBy: p.sha && shippedSet.has(p.sha) ? "merge commit" : p.sha === mr.headSha ? "head commit" : "commit",
     })),
     builds: builds.map((b) => ({
       pipeline: b.pipelineSlug,

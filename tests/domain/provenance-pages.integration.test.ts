@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildStory } from "../fixtures/story.ts";
 import { configureWebhookSecrets, buildkiteRequest, gitlabRequest } from "../support/webhook-requests.ts";
@@ -139,6 +140,11 @@ describe("the APIs", () => {
     const body = ZDeliveryDetail.parse(await delivery.json());
     expect(body.facts.length).toBeGreaterThan(0);
     expect(JSON.stringify(body.headers)).not.toContain("buildkite-test-signing-secret");
+    const raw = await deliveryRoute.GET(get(`/api/v1/deliveries/${id}?format=raw`), ctx({ id }));
+    const bytes = Buffer.from(await raw.arrayBuffer());
+    expect(createHash("sha256").update(bytes).digest("hex")).toBe(body.sha256);
+    expect(raw.headers.get("x-content-sha256")).toBe(body.sha256);
+    expect((await deliveryRoute.GET(get(`/api/v1/deliveries/${id}?format=zip`), ctx({ id }))).status).toBe(400);
     expect((await deliveryRoute.GET(get("/api/v1/deliveries/00000000-0000-4000-8000-000000000000"), ctx({ id: "00000000-0000-4000-8000-000000000000" }))).status).toBe(404);
   });
 

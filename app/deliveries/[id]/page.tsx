@@ -61,7 +61,7 @@ export default async function DeliveryPage({ params }: { params: Promise<{ id: s
           </tbody>
         </table>
         <p className="empty">
-          Check it yourself: save the body below exactly as received (the JSON download keeps it) and compare <code>sha256sum</code> with the value above.
+          Check it yourself: <a href={`/api/v1/deliveries/${delivery.id}?format=raw`}>download the body byte for byte</a> and compare its <code>sha256sum</code> with the value above.
         </p>
       </section>
       <section className="panel" aria-labelledby="facts">
