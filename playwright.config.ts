@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { defineConfig } from "@playwright/test";
 import { appPort, appUrl, gitlabPort, gitlabUrl, recheckSeconds, roleGroups } from "./e2e/support/gitlab.ts";
+import { webhookSecrets } from "./e2e/support/webhook-secrets.ts";
 
 // E2E runs the built app on a real Postgres database that scripts/e2e-server.mjs creates, signing in
 // through a local OpenID provider with GitLab's paths and claims (e2e/support/mock-gitlab.mjs).
@@ -29,6 +30,9 @@ const appEnv = {
   CUSTODY_ROLE_RECHECK_INTERVAL: `${recheckSeconds}s`,
   // Every test signs in from 127.0.0.1; the limit itself is tested in tests/auth.
   CUSTODY_SIGNIN_RATE_LIMIT: "10000",
+  // UI tests seed data by posting signed webhook deliveries (e2e/support/webhooks.ts).
+  GITLAB_WEBHOOK_SECRET: webhookSecrets.gitlabToken,
+  BUILDKITE_WEBHOOK_SIGNING_SECRET: webhookSecrets.buildkiteSigning,
 };
 
 export default defineConfig({

@@ -17,6 +17,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   return (
     <html lang="en">
       <body>
+        <a className="skip-link" href="#main">
+          Skip to content
+        </a>
         {shell.demo ? (
           <div className="banner" role="status">
             <strong>SSO is not configured — demo mode.</strong> Anyone who can reach this address can sign in as admin. Set{" "}

@@ -4,6 +4,7 @@ import { LiveRefresh } from "@/components/live-refresh";
 import { LocalTime } from "@/components/local-time";
 import { PageHeader } from "@/components/page-header";
 import { StatusBadge } from "@/components/status-badge";
+import { entityPaths } from "@/lib/shared/entity-paths";
 import { getOverview } from "@/lib/domain/get-overview";
 
 export const dynamic = "force-dynamic";
@@ -58,11 +59,11 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
               {overview.recentDeploys.map((d) => (
                 <tr key={d.id}>
                   <td>
-                    <Link href={`/deploys/${d.id}`}>
+                    <Link href={entityPaths.deploy(d.id)}>
                       <LocalTime iso={d.occurredAt} />
                     </Link>
                   </td>
-                  <td>{d.project ?? "—"}</td>
+                  <td>{d.project ? <Link href={`/timeline?project=${encodeURIComponent(d.project)}`}>{d.project}</Link> : "—"}</td>
                   <td>
                     <StatusBadge value={d.status} />
                   </td>
@@ -82,9 +83,11 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
             <tbody>
               {overview.waitingGates.map((g) => (
                 <tr key={`${g.pipeline}#${g.buildNumber}:${g.label}`}>
-                  <td>{g.webUrl ? <a href={g.webUrl}>{`${g.pipeline} #${g.buildNumber}`}</a> : `${g.pipeline} #${g.buildNumber}`}</td>
+                  <td>
+                    <Link href={entityPaths.build(g.pipeline, g.buildNumber)}>{`${g.pipeline} #${g.buildNumber}`}</Link>
+                  </td>
                   <td>{g.label}</td>
-                  <td className="mono">{g.commitSha?.slice(0, 8)}</td>
+                  <td className="mono">{g.commitSha ? <Link href={entityPaths.commit(g.commitSha)}>{g.commitSha.slice(0, 8)}</Link> : null}</td>
                   <td>{g.since ? <LocalTime iso={g.since} /> : null}</td>
                 </tr>
               ))}

@@ -4,6 +4,7 @@ import { LocalTime } from "@/components/local-time";
 import { PageHeader } from "@/components/page-header";
 import { StatusBadge } from "@/components/status-badge";
 import { ZDeploymentsQuery } from "@/lib/contracts/deployments";
+import { entityPaths } from "@/lib/shared/entity-paths";
 import { findDeployments } from "@/lib/domain/find-deployments";
 
 export const metadata: Metadata = { title: "Deploys" };
@@ -59,7 +60,7 @@ export default async function DeploysPage({ searchParams }: { searchParams: Prom
                   <td>
                     <StatusBadge value={d.status} />
                   </td>
-                  <td className="mono">{d.commitSha?.slice(0, 12) ?? "—"}</td>
+                  <td className="mono">{d.commitSha ? <Link href={entityPaths.commit(d.commitSha)}>{d.commitSha.slice(0, 12)}</Link> : "—"}</td>
                   <td>{d.provider === "gitlab" ? "GitLab" : "Buildkite"}</td>
                 </tr>
               ))}

@@ -46,6 +46,7 @@ export const ZDeployReceipt = ZDeploymentSummary.extend({
   pipelines: z.array(
     z.object({
       provider: z.literal("gitlab"),
+      project: z.string().optional(),
       id: z.string(),
       status: z.string().nullable(),
       ref: z.string().nullable(),
@@ -98,3 +99,7 @@ export const ZDeployReceipt = ZDeploymentSummary.extend({
   ),
 });
 export type TDeployReceipt = z.infer<typeof ZDeployReceipt>;
+
+/** `?format=json|pdf` turns the receipt into a download (the plain GET is the JSON API answer). */
+export const ZDeployReceiptQuery = z.object({ format: z.enum(["json", "pdf"]).optional() });
+export type TDeployReceiptQuery = z.infer<typeof ZDeployReceiptQuery>;

@@ -160,6 +160,7 @@ export async function getDeployReceipt(id: string): Promise<TDeployReceipt | nul
     })),
     pipelines: pipelineRows.map((p) => ({
       provider: "gitlab" as const,
+      project: p.project.path,
       id: p.externalId,
       status: p.status,
       ref: p.ref,

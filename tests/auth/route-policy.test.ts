@@ -91,6 +91,25 @@ describe("the route policy table", () => {
     expect(findRoutePolicy("/nope")).toBeNull();
   });
 
+  it("places merge request, pipeline, build, delivery and account URLs, and keeps replay apart from a delivery", () => {
+    expect(findRoutePolicy("/merge-requests/acme/team/payments-api/17")?.pattern).toBe("/merge-requests/[...ref]");
+    expect(findRoutePolicy("/api/v1/merge-requests/acme/payments-api!17")?.pattern).toBe("/api/v1/merge-requests/[...ref]");
+    expect(findRoutePolicy("/pipelines/acme/payments-api/1183467")?.pattern).toBe("/pipelines/[...ref]");
+    expect(findRoutePolicy("/api/v1/builds/payments-api-deploy/981")?.pattern).toBe("/api/v1/builds/[pipeline]/[number]");
+    expect(findRoutePolicy("/api/v1/deliveries/replay")?.pattern).toBe("/api/v1/deliveries/replay");
+    expect(findRoutePolicy("/api/v1/deliveries/0b6f3c1e-0000-4000-8000-000000000000")?.pattern).toBe("/api/v1/deliveries/[id]");
+    expect(findRoutePolicy("/accounts/buildkite/erin%40acme.test")?.pattern).toBe("/accounts/[system]/[key]");
+  });
+
+  it("lets every role read the provenance pages and their APIs, like the receipt, and nothing more", () => {
+    for (const pattern of ["/merge-requests/[...ref]", "/pipelines/[...ref]", "/builds/[pipeline]/[number]", "/deliveries/[id]", "/accounts/[system]/[key]", "/deploys/[id]"]) {
+      expect(table[pattern], pattern).toEqual({ type: "page", access: "viewer" });
+    }
+    for (const pattern of ["/api/v1/merge-requests/[...ref]", "/api/v1/pipelines/[...ref]", "/api/v1/builds/[pipeline]/[number]", "/api/v1/deliveries/[id]", "/api/v1/deployments/[id]"]) {
+      expect(table[pattern], pattern).toEqual({ type: "api", methods: { GET: "viewer" } });
+    }
+  });
+
   it("keeps webhooks and health off sessions: they are never role-protected", () => {
     for (const pattern of ["/api/health", "/api/webhooks/gitlab", "/api/webhooks/buildkite"]) {
       const entry = table[pattern]!;

@@ -7,11 +7,17 @@ import { LocalTime } from "@/components/local-time";
 import { PageHeader } from "@/components/page-header";
 import { StatusBadge } from "@/components/status-badge";
 import { getDeployReceipt } from "@/lib/domain/get-deploy-receipt";
+import { entityPaths } from "@/lib/shared/entity-paths";
 
 export const metadata: Metadata = { title: "Deploy receipt" };
 export const dynamic = "force-dynamic";
 
 const who = (u: { username: string | null; name?: string | null } | null | undefined) => u?.username ?? u?.name ?? "unknown";
+
+/** A GitLab user named on the receipt, linked to their person (or their activity). */
+function GitLabUser({ user }: { user: { username: string | null; name?: string | null } | null | undefined }) {
+  return user?.username ? <Link href={entityPaths.account("gitlab", user.username)}>{user.username}</Link> : <>{who(user)}</>;
+}
 
 export default async function ReceiptPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
@@ -32,12 +38,20 @@ export default async function ReceiptPage({ params }: { params: Promise<{ id: st
         title={`Deploy to ${receipt.environment}`}
         lede={
           <>
-            {receipt.project ?? "unknown project"} · commit <span className="mono">{receipt.commitSha ?? "unknown"}</span> ·{" "}
-            <StatusBadge value={receipt.status} /> · <LocalTime iso={receipt.occurredAt} /> ·{" "}
-            <a href={`/api/v1/deployments/${receipt.id}`}>JSON</a>
+            {receipt.project ?? "unknown project"} · commit{" "}
+            <span className="mono">{receipt.commitSha ? <Link href={entityPaths.commit(receipt.commitSha)}>{receipt.commitSha}</Link> : "unknown"}</span> ·{" "}
+            <StatusBadge value={receipt.status} /> · <LocalTime iso={receipt.occurredAt} /> · triggered by <GitLabUser user={receipt.triggeredBy} />
           </>
         }
       />
+      <p className="actions" aria-label="Export">
+        <a className="button" href={`/api/v1/deployments/${receipt.id}?format=pdf`} download>
+          Download PDF
+        </a>
+        <a className="button" href={`/api/v1/deployments/${receipt.id}?format=json`} download>
+          Download JSON
+        </a>
+      </p>
       <LiveRefresh />
       <section className="panel" aria-label="Chain">
         <ChainGraph steps={steps} />
@@ -64,14 +78,22 @@ export default async function ReceiptPage({ params }: { params: Promise<{ id: st
           receipt.mergeRequests.map((m) => (
             <div key={`${m.project}!${m.iid}`}>
               <p>
-                {m.url ? <a href={m.url}>{`${m.project}!${m.iid}`}</a> : `${m.project}!${m.iid}`} — {m.title}{" "}
+                {m.project ? <Link href={entityPaths.mergeRequest(m.project, m.iid)}>{`${m.project}!${m.iid}`}</Link> : `!${m.iid}`} — {m.title}{" "}
                 <StatusBadge value={m.state} /> <span className="empty">(linked by {m.linkedBy})</span>
+                {m.url ? (
+                  <>
+                    {" "}
+                    · <a href={m.url}>GitLab</a>
+                  </>
+                ) : null}
               </p>
               <table>
                 <tbody>
                   <tr>
                     <th>Author</th>
-                    <td>{who(m.author)}</td>
+                    <td>
+                      <GitLabUser user={m.author} />
+                    </td>
                   </tr>
                   <tr>
                     <th>Approvers</th>
@@ -79,7 +101,7 @@ export default async function ReceiptPage({ params }: { params: Promise<{ id: st
                       {m.approvers.length
                         ? m.approvers.map((a) => (
                             <span key={a.username ?? ""}>
-                              {a.username} {a.approvedAt ? <LocalTime iso={a.approvedAt} /> : null}
+                              <GitLabUser user={a} /> {a.approvedAt ? <LocalTime iso={a.approvedAt} /> : null}
                               <br />
                             </span>
                           ))
@@ -89,12 +111,21 @@ export default async function ReceiptPage({ params }: { params: Promise<{ id: st
                   <tr>
                     <th>Merged by</th>
                     <td>
-                      {who(m.mergedBy)} {m.mergedAt ? <LocalTime iso={m.mergedAt} /> : null}
+                      <GitLabUser user={m.mergedBy} /> {m.mergedAt ? <LocalTime iso={m.mergedAt} /> : null}
                     </td>
                   </tr>
                   <tr>
                     <th>Commits</th>
-                    <td className="mono">{m.commits.join(", ") || "—"}</td>
+                    <td className="mono">
+                      {m.commits.length
+                        ? m.commits.map((c, i) => (
+                            <span key={c}>
+                              {i ? ", " : ""}
+                              <Link href={entityPaths.commit(c)}>{c.slice(0, 12)}</Link>
+                            </span>
+                          ))
+                        : "—"}
+                    </td>
                   </tr>
                 </tbody>
               </table>
@@ -117,18 +148,22 @@ export default async function ReceiptPage({ params }: { params: Promise<{ id: st
           <tbody>
             {receipt.pipelines.map((p) => (
               <tr key={`p${p.id}`}>
-                <td>{p.url ? <a href={p.url}>GitLab #{p.id}</a> : `GitLab #${p.id}`}</td>
+                <td>{p.project ?? receipt.project ? <Link href={entityPaths.pipeline((p.project ?? receipt.project)!, p.id)}>GitLab #{p.id}</Link> : `GitLab #${p.id}`}</td>
                 <td>
                   <StatusBadge value={p.status} />
                 </td>
                 <td>{p.ref}</td>
-                <td>{who(p.triggeredBy)}</td>
+                <td>
+                  <GitLabUser user={p.triggeredBy} />
+                </td>
                 <td>{p.linkedBy}</td>
               </tr>
             ))}
             {receipt.builds.map((b) => (
               <tr key={`b${b.pipeline}${b.number}`}>
-                <td>{b.url ? <a href={b.url}>{`${b.pipeline} #${b.number}`}</a> : `${b.pipeline} #${b.number}`}</td>
+                <td>
+                  <Link href={entityPaths.build(b.pipeline, b.number)}>{`${b.pipeline} #${b.number}`}</Link>
+                </td>
                 <td>
                   <StatusBadge value={b.state} />
                 </td>
@@ -155,13 +190,24 @@ export default async function ReceiptPage({ params }: { params: Promise<{ id: st
               </tr>
             </thead>
             <tbody>
-              {gates.map((g, i) => (
+              {receipt.builds.flatMap((b) => b.gates.map((g) => ({ ...g, build: b }))).map((g, i) => (
                 <tr key={i}>
-                  <td>{g.label}</td>
+                  <td>
+                    {g.label} <span className="empty">in</span> <Link href={entityPaths.build(g.build.pipeline, g.build.number)}>{`${g.build.pipeline} #${g.build.number}`}</Link>
+                  </td>
                   <td>
                     <StatusBadge value={g.state} />
                   </td>
-                  <td>{g.unblockedBy ? `${g.unblockedBy.name ?? ""} <${g.unblockedBy.email ?? "no email"}>` : "—"}</td>
+                  <td>
+                    {g.unblockedBy ? (
+                      <>
+                        <Link href={entityPaths.account("buildkite", g.unblockedBy.email ?? g.unblockedBy.name ?? "")}>{g.unblockedBy.name ?? g.unblockedBy.email}</Link>{" "}
+                        <span className="empty">&lt;{g.unblockedBy.email ?? "no email"}&gt;</span>
+                      </>
+                    ) : (
+                      "—"
+                    )}
+                  </td>
                   <td>{g.unblockedAt ? <LocalTime iso={g.unblockedAt} /> : "—"}</td>
                 </tr>
               ))}
@@ -231,8 +277,14 @@ export default async function ReceiptPage({ params }: { params: Promise<{ id: st
                 <td>
                   {e.source} ({e.origin})
                 </td>
-                <td>{e.event}</td>
-                <td className="mono">{e.sha256}</td>
+                <td>
+                  <Link href={entityPaths.delivery(e.deliveryId)}>{e.event}</Link>
+                </td>
+                <td className="mono">
+                  <Link href={entityPaths.delivery(e.deliveryId)} aria-label={`Delivery ${e.deliveryId}, SHA-256 ${e.sha256}`}>
+                    {e.sha256}
+                  </Link>
+                </td>
               </tr>
             ))}
           </tbody>

@@ -5,6 +5,7 @@ import { LocalTime } from "@/components/local-time";
 import { PageHeader } from "@/components/page-header";
 import { LinkEvidence } from "@/components/people/link-evidence";
 import { ZPersonQuery } from "@/lib/contracts/people";
+import { findTimelineLinks, type TTimelineLinks } from "@/lib/domain/find-timeline-links";
 import { getPerson } from "@/lib/people/get-person";
 
 export const metadata: Metadata = { title: "Person" };
@@ -16,6 +17,7 @@ export default async function PersonPage({ params, searchParams }: { params: Pro
   const parsed = ZPersonQuery.safeParse({ cursor: typeof raw.cursor === "string" ? raw.cursor : undefined });
   const person = await getPerson(id, parsed.success ? parsed.data : ZPersonQuery.parse({})).catch(() => null);
   if (!person) notFound();
+  const links: Record<string, TTimelineLinks> = await findTimelineLinks(person.activity.items.map((e) => e.id));
   const weak = person.accounts.some((a) => a.strength === "weak");
   return (
     <>
@@ -78,8 +80,8 @@ export default async function PersonPage({ params, searchParams }: { params: Pro
                     <LocalTime iso={e.occurredAt} />
                   </td>
                   <td>{e.source}</td>
-                  <td>{e.title}</td>
-                  <td>{e.projectPath ?? "—"}</td>
+                  <td>{links[e.id]?.subject ? <Link href={links[e.id]!.subject!}>{e.title}</Link> : e.title}</td>
+                  <td>{e.projectPath ? <Link href={`/timeline?project=${encodeURIComponent(e.projectPath)}`}>{e.projectPath}</Link> : "—"}</td>
                 </tr>
               ))}
             </tbody>

@@ -1,12 +1,29 @@
-// GET /api/v1/deployments/{id} — the deploy receipt (who: any role, session or token).
+// GET /api/v1/deployments/{id}[?format=json|pdf] — the deploy receipt, or a JSON/PDF download of it; downloads are audited (who: any role, session or token).
+import { ZDeployReceiptQuery } from "@/lib/contracts/deployments";
+import { auditActor } from "@/lib/audit/audit-actor";
+import { recordAuditEntry } from "@/lib/audit/record-audit-entry";
 import { getDeployReceipt } from "@/lib/domain/get-deploy-receipt";
 import { defineRoute } from "@/lib/http/define-route";
+import { parseRequest } from "@/lib/http/parse-request";
 import { problemResponse } from "@/lib/http/problem-response";
+import { buildDeployReceiptPdf } from "@/lib/reports/build-deploy-receipt-pdf";
 
 export const dynamic = "force-dynamic";
 
-export const GET = defineRoute<{ id: string }>("/api/v1/deployments/[id]", "GET", async (_request, { params }) => {
+export const GET = defineRoute<{ id: string }>("/api/v1/deployments/[id]", "GET", async (request, { params, principal, client }) => {
+  const parsed = await parseRequest(request, ZDeployReceiptQuery, "query");
+  if (!parsed.ok) return parsed.response;
   const receipt = await getDeployReceipt(params.id);
   if (!receipt) return problemResponse(404, "Not found", `No deployment ${params.id}`);
-  return Response.json(receipt);
+  const { format } = parsed.data;
+  if (!format) return Response.json(receipt);
+  await recordAuditEntry({ actor: auditActor(principal), action: "export", target: `deploy receipt ${receipt.id}`, ...client, details: { format } });
+  const body = format === "pdf" ? buildDeployReceiptPdf(receipt) : JSON.stringify(receipt, null, 2);
+  return new Response(body as BodyInit, {
+    headers: {
+      "Content-Type": format === "pdf" ? "application/pdf" : "application/json; charset=utf-8",
+      "Content-Disposition": `attachment; filename="custody-receipt-${receipt.id}.${format}"`,
+      "Cache-Control": "no-store",
+    },
+  });
 });
