@@ -8,6 +8,7 @@ import { PageHeader } from "@/components/page-header";
 import { StatusBadge } from "@/components/status-badge";
 import { getDeployReceipt } from "@/lib/domain/get-deploy-receipt";
 import { entityPaths } from "@/lib/shared/entity-paths";
+import { EvidenceTable } from "@/components/provenance/evidence-table";
 
 export const metadata: Metadata = { title: "Deploy receipt" };
 export const dynamic = "force-dynamic";
@@ -259,36 +260,7 @@ export default async function ReceiptPage({ params }: { params: Promise<{ id: st
       </section>
       <section className="panel" aria-labelledby="evidence">
         <h2 id="evidence">Evidence ({receipt.evidence.length} deliveries)</h2>
-        <table>
-          <thead>
-            <tr>
-              <th>Received</th>
-              <th>Source</th>
-              <th>Event</th>
-              <th>SHA-256 of the body</th>
-            </tr>
-          </thead>
-          <tbody>
-            {receipt.evidence.map((e) => (
-              <tr key={e.deliveryId}>
-                <td>
-                  <LocalTime iso={e.receivedAt} />
-                </td>
-                <td>
-                  {e.source} ({e.origin})
-                </td>
-                <td>
-                  <Link href={entityPaths.delivery(e.deliveryId)}>{e.event}</Link>
-                </td>
-                <td className="mono">
-                  <Link href={entityPaths.delivery(e.deliveryId)} aria-label={`Delivery ${e.deliveryId}, SHA-256 ${e.sha256}`}>
-                    {e.sha256}
-                  </Link>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <EvidenceTable evidence={receipt.evidence} />
       </section>
       <p>
         <Link href="/deploys">← All deploys</Link>
