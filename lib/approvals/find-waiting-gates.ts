@@ -1,0 +1,37 @@
+import "server-only";
+import { db } from "@/lib/db";
+import type { TPrincipal } from "@/lib/auth/principal";
+import type { TWaitingGates } from "@/lib/contracts/approvals";
+import { getBuildkiteClient } from "./get-buildkite-client.ts";
+import { getGateContext } from "./get-gate-context.ts";
+import { getGateVerdict } from "./get-gate-verdict.ts";
+import { resolveApprover } from "./resolve-approver.ts";
+import { toWaitingGate } from "./to-waiting-gate.ts";
+
+/** At most this many gates are listed; waiting gates expire, so the list stays short. */
+const LIMIT = 100;
+
+/**
+ * Builds waiting at a block step (as the webhooks last said: job state `blocked`, build not canceled),
+ * newest first, each with the change behind it and the policy verdict for `principal`. A gate Custody
+ * has already resolved stays listed until Buildkite's webhook says it moved on, with its action state.
+ */
+export async function findWaitingGates(principal: TPrincipal): Promise<TWaitingGates> {
+  const jobs = await db.buildJob.findMany({
+    where: { type: "manual", state: { in: ["blocked", "blocked_failed"] }, build: { state: { notIn: ["canceled", "canceling"] } } },
+    select: { id: true },
+    orderBy: [{ build: { finishedAt: { sort: "desc", nulls: "last" } } }, { id: "asc" }],
+    take: LIMIT,
+  });
+  const who = await resolveApprover(principal);
+  const items = [];
+  for (const { id } of jobs) {
+    const ctx = await getGateContext(id);
+    if (!ctx) continue;
+    const approver = who.ok ? who.approver : { key: "nobody", label: principal.kind === "token" ? `token ${principal.name}` : "you", role: null, userId: null, tokenId: null, personId: null, buildkiteUserId: null, keys: [] };
+    const { policy, verdict } = getGateVerdict(ctx, approver);
+    items.push(toWaitingGate(ctx, policy, verdict));
+  }
+  const bk = getBuildkiteClient();
+  return { items, configured: bk.ok, problem: bk.ok ? null : bk.detail };
+}

@@ -1,0 +1,33 @@
+import "server-only";
+import { getEnv } from "@/lib/env";
+import type { TGatePolicy, TPolicyVerdict } from "@/lib/contracts/approval-policy";
+import { buildGatePolicy } from "./build-gate-policy.ts";
+import { buildPolicyVerdict } from "./build-policy-verdict.ts";
+import type { TGateContext } from "./get-gate-context.ts";
+import type { TApprover } from "./resolve-approver.ts";
+
+/** Why Custody considers the gate closed already (declined, unblocked, canceled), or null. */
+export function gateClosedReason(ctx: TGateContext): string | null {
+  const decline = ctx.job.decisions.find((d) => d.decision === "decline");
+  if (decline) return `Declined by ${decline.actorLabel}${decline.reason ? `: ${decline.reason}` : ""}.`;
+  const action = ctx.job.gateAction;
+  if (action?.kind === "unblock" && action.state === "done") return "Already unblocked through Custody.";
+  if (action && (action.state === "elsewhere" || action.state === "canceled")) return action.message ?? "Closed in Buildkite.";
+  return null;
+}
+
+/** The policy in force for the gate and its verdict for `approver` now (other people's approvals counted). */
+export function getGateVerdict(ctx: TGateContext, approver: TApprover, now = new Date()): { policy: TGatePolicy; verdict: TPolicyVerdict } {
+  const { CUSTODY_APPROVAL_POLICY } = getEnv();
+  const policy = buildGatePolicy(CUSTODY_APPROVAL_POLICY.config, CUSTODY_APPROVAL_POLICY.source, ctx.build.pipelineSlug, ctx.job.environment);
+  const otherApprovals = ctx.job.decisions.filter((d) => d.decision === "approve" && d.approverKey !== approver.key).length;
+  const verdict = buildPolicyVerdict({
+    policy,
+    approver: { role: approver.role, label: approver.label, buildkiteUserId: approver.buildkiteUserId, keys: approver.keys },
+    gate: { state: ctx.job.state, buildState: ctx.build.state, waitingSince: ctx.waitingSince, closedReason: gateClosedReason(ctx) },
+    change: ctx.parties,
+    otherApprovals,
+    now,
+  });
+  return { policy, verdict };
+}
