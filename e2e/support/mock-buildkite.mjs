@@ -151,7 +151,8 @@ export function startMockBuildkite({ port = 0, token = "bk-test-token", org = "a
       builds.set(`${body.pipeline}#${body.number}`, {
         id: body.id ?? `build-${body.pipeline}-${body.number}`,
         number: body.number,
-        state: body.state ?? "passed",
+        // REST reports a build waiting at a block step as state "blocked" (webhooks keep its last state).
+        state: body.state ?? "blocked",
         blocked: body.blocked ?? true,
         meta_data: body.meta_data ?? {},
         jobs: (body.jobs ?? []).map((j) => ({ state: "blocked", unblocked_by: null, unblocked_at: null, unblockable: true, ...j })),
