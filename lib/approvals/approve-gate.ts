@@ -99,6 +99,9 @@ export async function approveGate(gateId: string, principal: TPrincipal, body: T
     }
   }
 
+  const expired = verdict.checks.find((c) => c.rule === "gate_age" && !c.ok);
+  if (expired && (!ctx.job.gateAction || ctx.job.gateAction.state === "failed")) return problemOutcome(403, "Refused by policy", expired.message);
+
   const approvals = await db.approvalDecision.count({ where: { buildJobId: ctx.job.id, decision: "approve" } });
   const counts = { approvals, required: policy.requiredApprovals };
   if (approvals < policy.requiredApprovals) {
