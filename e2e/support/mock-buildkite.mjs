@@ -151,6 +151,11 @@ export function startMockBuildkite({ port = 0, token = "bk-test-token", org = "a
       builds.set(`${body.pipeline}#${body.number}`, {
         id: body.id ?? `build-${body.pipeline}-${body.number}`,
         number: body.number,
+        url: `http://127.0.0.1/v2/organizations/${org}/pipelines/${body.pipeline}/builds/${body.number}`,
+        web_url: `https://buildkite.com/${org}/${body.pipeline}/builds/${body.number}`,
+        pipeline: { slug: body.pipeline, name: body.pipeline },
+        commit: body.commit ?? null,
+        branch: body.branch ?? "main",
         // REST reports a build waiting at a block step as state "blocked" (webhooks keep its last state).
         state: body.state ?? "blocked",
         blocked: body.blocked ?? true,

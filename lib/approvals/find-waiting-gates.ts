@@ -5,6 +5,7 @@ import type { TWaitingGates } from "@/lib/contracts/approvals";
 import { getBuildkiteClient } from "./get-buildkite-client.ts";
 import { getGateContext } from "./get-gate-context.ts";
 import { getGateVerdict } from "./get-gate-verdict.ts";
+import { reconcileBlockedBuilds } from "./reconcile-blocked-builds.ts";
 import { resolveApprover } from "./resolve-approver.ts";
 import { toWaitingGate } from "./to-waiting-gate.ts";
 
@@ -12,11 +13,14 @@ import { toWaitingGate } from "./to-waiting-gate.ts";
 const LIMIT = 100;
 
 /**
- * Builds waiting at a block step (as the webhooks last said: job state `blocked`, build not canceled),
+ * Builds waiting at a block step (blocked builds are first read from Buildkite when their block step is
+ * not known yet, see reconcileBlockedBuilds; then job state `blocked`, build not canceled),
  * newest first, each with the change behind it and the policy verdict for `principal`. A gate Custody
  * has already resolved stays listed until Buildkite's webhook says it moved on, with its action state.
  */
 export async function findWaitingGates(principal: TPrincipal): Promise<TWaitingGates> {
+  const bk = getBuildkiteClient();
+  const readProblem = bk.ok ? await reconcileBlockedBuilds(bk.client, bk.org) : null;
   const jobs = await db.buildJob.findMany({
     where: { type: "manual", state: { in: ["blocked", "blocked_failed"] }, build: { state: { notIn: ["canceled", "canceling"] } } },
     select: { id: true },
@@ -32,6 +36,5 @@ export async function findWaitingGates(principal: TPrincipal): Promise<TWaitingG
     const { policy, verdict } = getGateVerdict(ctx, approver);
     items.push(toWaitingGate(ctx, policy, verdict));
   }
-  const bk = getBuildkiteClient();
-  return { items, configured: bk.ok, problem: bk.ok ? null : bk.detail };
+  return { items, configured: bk.ok, problem: bk.ok ? readProblem : bk.detail };
 }
