@@ -8,28 +8,13 @@ import { problemOutcome } from "@/lib/http/problem-outcome";
 import { getGateContext } from "./get-gate-context.ts";
 import { getGateVerdict } from "./get-gate-verdict.ts";
 import { resolveApprover } from "./resolve-approver.ts";
-import { runGateCall, type TGateCallResult } from "./run-gate-call.ts";
+import { buildGateCallOutcome } from "./build-gate-call-outcome.ts";
+import { runGateCall } from "./run-gate-call.ts";
 
 type TOutcome = { status: number; body: unknown; headers?: Record<string, string> };
 type TClient = { ip: string | null; userAgent: string | null };
 
 const ok = (status: number, body: TApprovalResult): TOutcome => ({ status, body });
-
-/** Maps the gate call to the HTTP outcome of approve/decline. */
-export function gateCallOutcome(gateId: string, call: TGateCallResult, counts: { approvals: number; required: number }): TOutcome {
-  switch (call.kind) {
-    case "done":
-      return ok(200, { gateId, state: call.state, message: call.message, ...counts });
-    case "busy":
-      return ok(202, { gateId, state: "in_progress", message: call.message, ...counts });
-    case "unknown":
-      return problemOutcome(504, "Buildkite did not confirm", call.message, { "Retry-After": "30" });
-    case "closed":
-      return problemOutcome(409, call.state === "canceled" ? "Build canceled" : "Already unblocked elsewhere", call.message);
-    case "failed":
-      return problemOutcome(call.failure.status, call.failure.title, call.failure.detail, call.failure.headers);
-  }
-}
 
 /**
  * Approve a gate (a Buildkite block step) for the caller: check the policy, record the decision (the
@@ -114,5 +99,5 @@ export async function approveGate(gateId: string, principal: TPrincipal, body: T
     });
   }
   const call = await runGateCall(gate, { kind: "unblock", decisionId: decision.id, unblocker: decision.buildkiteUserId ?? approver.buildkiteUserId, fields: (decision.fields as Record<string, string> | null) ?? body.fields });
-  return gateCallOutcome(gateId, call, counts);
+  return buildGateCallOutcome(gateId, call, counts);
 }

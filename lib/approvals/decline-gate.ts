@@ -5,7 +5,7 @@ import { recordAuditEntry } from "@/lib/audit/record-audit-entry";
 import type { TPrincipal } from "@/lib/auth/principal";
 import type { TDeclineBody } from "@/lib/contracts/approvals";
 import { problemOutcome } from "@/lib/http/problem-outcome";
-import { gateCallOutcome } from "./approve-gate.ts";
+import { buildGateCallOutcome } from "./build-gate-call-outcome.ts";
 import { getGateContext } from "./get-gate-context.ts";
 import { getGateVerdict } from "./get-gate-verdict.ts";
 import { resolveApprover } from "./resolve-approver.ts";
@@ -50,5 +50,5 @@ export async function declineGate(gateId: string, principal: TPrincipal, body: T
   }
   const call = await runGateCall({ jobId: ctx.job.id, jobExternalId: ctx.job.externalId, pipeline: ctx.build.pipelineSlug, number: ctx.build.number, label: ctx.job.label }, { kind: "cancel", decisionId: decision.id, unblocker: null });
   if (call.kind === "done") return { status: 200, body: { gateId, state: "declined" as const, message: `Declined and canceled ${target} in Buildkite.`, ...counts } };
-  return gateCallOutcome(gateId, call, counts);
+  return buildGateCallOutcome(gateId, call, counts);
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db";
 import type { TGateAction, TGateDecision } from "@/lib/contracts/approvals";
-import { toGateDecision } from "./to-waiting-gate.ts";
+import { toGateDecision } from "./to-gate-decision.ts";
 
 export type TReceiptGateDecisions = { gate: string; decisions: (TGateDecision & { verdict: unknown; policy: unknown })[]; action: TGateAction | null }[];
 

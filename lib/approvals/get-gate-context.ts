@@ -1,12 +1,8 @@
 import "server-only";
 import { db } from "@/lib/db";
-import type { TIdentityKeys } from "./build-policy-verdict.ts";
+import { accountKeys } from "./account-keys.ts";
 
-type TAccountLike = { id: string; personId: string | null; email: string | null; username: string | null; name: string | null };
-
-/** The identity keys of one account (see TIdentityKeys). */
-export const accountKeys = (a: TAccountLike | null | undefined): TIdentityKeys =>
-  a ? [`account:${a.id}`, ...(a.personId ? [`person:${a.personId}`] : []), ...(a.email ? [`email:${a.email.toLowerCase()}`] : [])] : [];
+type TAccountLike = { username: string | null; name: string | null; email: string | null };
 const label = (a: TAccountLike) => a.username ?? a.name ?? a.email ?? "unknown";
 
 /**

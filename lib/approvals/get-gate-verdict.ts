@@ -4,17 +4,8 @@ import type { TGatePolicy, TPolicyVerdict } from "@/lib/contracts/approval-polic
 import { buildGatePolicy } from "./build-gate-policy.ts";
 import { buildPolicyVerdict } from "./build-policy-verdict.ts";
 import type { TGateContext } from "./get-gate-context.ts";
+import { getGateClosedReason } from "./get-gate-closed-reason.ts";
 import type { TApprover } from "./resolve-approver.ts";
-
-/** Why Custody considers the gate closed already (declined, unblocked, canceled), or null. */
-export function gateClosedReason(ctx: TGateContext): string | null {
-  const decline = ctx.job.decisions.find((d) => d.decision === "decline");
-  if (decline) return `Declined by ${decline.actorLabel}${decline.reason ? `: ${decline.reason}` : ""}.`;
-  const action = ctx.job.gateAction;
-  if (action?.kind === "unblock" && action.state === "done") return "Already unblocked through Custody.";
-  if (action && (action.state === "elsewhere" || action.state === "canceled")) return action.message ?? "Closed in Buildkite.";
-  return null;
-}
 
 /** The policy in force for the gate and its verdict for `approver` now (other people's approvals counted). */
 export function getGateVerdict(ctx: TGateContext, approver: TApprover, now = new Date()): { policy: TGatePolicy; verdict: TPolicyVerdict } {
@@ -24,7 +15,7 @@ export function getGateVerdict(ctx: TGateContext, approver: TApprover, now = new
   const verdict = buildPolicyVerdict({
     policy,
     approver: { role: approver.role, label: approver.label, buildkiteUserId: approver.buildkiteUserId, keys: approver.keys },
-    gate: { state: ctx.job.state, buildState: ctx.build.state, waitingSince: ctx.waitingSince, closedReason: gateClosedReason(ctx) },
+    gate: { state: ctx.job.state, buildState: ctx.build.state, waitingSince: ctx.waitingSince, closedReason: getGateClosedReason(ctx) },
     change: ctx.parties,
     otherApprovals,
     now,

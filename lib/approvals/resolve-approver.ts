@@ -2,7 +2,7 @@ import "server-only";
 import { db } from "@/lib/db";
 import type { TPrincipal } from "@/lib/auth/principal";
 import type { TRole } from "@/lib/contracts/roles";
-import { accountKeys } from "./get-gate-context.ts";
+import { accountKeys } from "./account-keys.ts";
 import type { TIdentityKeys } from "./build-policy-verdict.ts";
 
 export type TApprover = {

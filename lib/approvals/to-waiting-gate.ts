@@ -1,26 +1,11 @@
 import "server-only";
 import type { TGatePolicy, TPolicyVerdict } from "@/lib/contracts/approval-policy";
-import type { TGateDecision, TWaitingGate } from "@/lib/contracts/approvals";
+import type { TWaitingGate } from "@/lib/contracts/approvals";
 import type { TGateContext } from "./get-gate-context.ts";
+import { toGateDecision } from "./to-gate-decision.ts";
 
 const iso = (d: Date | null | undefined) => d?.toISOString() ?? null;
 const name = (a: { username: string | null; name: string | null } | null | undefined) => (a ? (a.username ?? a.name) : null);
-
-/** A decision row as shown on the approvals page and the receipt. */
-export function toGateDecision(d: TGateContext["job"]["decisions"][number]): TGateDecision {
-  const verdict = d.verdict as { allowed?: boolean } | null;
-  const policy = d.policy as { source?: string } | null;
-  return {
-    id: d.id,
-    decision: d.decision === "decline" ? "decline" : "approve",
-    by: d.actorLabel,
-    at: d.decidedAt.toISOString(),
-    reason: d.reason,
-    buildkiteUserId: d.buildkiteUserId,
-    allowed: verdict?.allowed ?? false,
-    policySource: policy?.source ?? "unknown",
-  };
-}
 
 /** The gate as the approvals API and page show it, with the policy verdict for the caller. */
 export function toWaitingGate(ctx: TGateContext, policy: TGatePolicy, verdict: TPolicyVerdict): TWaitingGate {

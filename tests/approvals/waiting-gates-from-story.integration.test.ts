@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import { buildStory, buildStoryIds } from "../fixtures/story.ts";
 import { configureWebhookSecrets, buildkiteRequest, gitlabRequest } from "../support/webhook-requests.ts";
 import { truncateAll } from "../support/graph-snapshot.ts";
