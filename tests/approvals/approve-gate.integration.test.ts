@@ -185,6 +185,20 @@ describe("approving a gate", () => {
     expect(retry.status).toBe(200);
     expect((await calls()).map((c) => c.op)).toEqual(["get", "unblock", "get", "get"]);
   });
+
+  it("an unknown outcome is also settled when someone opens the list, by reading the build", async () => {
+    const gate = await seedGate();
+    await gateInBuildkite(gate);
+    const bob = await signedInPrincipal("bob", "approver");
+    await fault({ on: "unblock", delayMs: 1500, apply: true });
+    const first = approveGate(gate.gateId, bob, {}, client);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await fault({ on: "get", status: 502, body: { message: "Bad Gateway" } });
+    expect((await first).status).toBe(504);
+    const list = await findWaitingGates(await signedInPrincipal("cat", "approver"));
+    expect(list.items[0]!.action).toMatchObject({ kind: "unblock", state: "done" });
+    expect(await calls("unblock")).toHaveLength(1);
+  });
 });
 
 describe("Buildkite faults, each with a message a lead understands", () => {
@@ -287,14 +301,17 @@ describe("declining and listing", () => {
     expect(await calls()).toHaveLength(0);
   });
 
-  it("the waiting list shows the change and each caller's own verdict before any button", async () => {
+  it("the waiting list shows the change, earlier deploys and each caller's own verdict before any button", async () => {
     const gate = await seedGate();
+    const project = await db.project.findFirstOrThrow({ where: { path: "acme/api" } });
+    await db.deployment.create({ data: { provider: "gitlab", externalId: "d-1", projectId: project.id, environment: "production", status: "success", commitSha: "b".repeat(40), occurredAt: new Date("2026-11-01T10:00:00Z") } });
     const ann = await findWaitingGates(await signedInPrincipal("ann", "approver"));
     expect(ann.items).toHaveLength(1);
     const item = ann.items[0]!;
     expect(item).toMatchObject({ id: gate.gateId, pipeline: "deploy-api", buildNumber: 7, environment: "production", triggeredBy: ["ci-bot", "ann"] });
     expect(item.mergeRequests).toEqual([expect.objectContaining({ project: "acme/api", iid: 5, author: "ann" })]);
     expect(item.pipelines).toEqual([expect.objectContaining({ id: "900", status: "success" })]);
+    expect(item.earlierDeploys).toEqual([expect.objectContaining({ environment: "production", status: "success", commitSha: "b".repeat(40) })]);
     expect(item.verdict.allowed).toBe(false);
     const bob = await findWaitingGates(await signedInPrincipal("bob", "approver"));
     expect(bob.items[0]!.verdict).toMatchObject({ allowed: true, opensGate: true, approvalsRequired: 1 });
