@@ -9,6 +9,8 @@ import type { TBuildkiteClient } from "./create-buildkite-client.ts";
 
 /** Builds read per listing at most (Buildkite allows 200 requests a minute per organization). */
 const MAX_READS = 10;
+/** A build is read at most this often while its block step stays unknown. */
+const RECENT_MS = 2 * 60_000;
 
 /**
  * Buildkite's webhooks say a build is blocked (`build.finished` with `blocked: true`) but never announce
@@ -35,11 +37,16 @@ export async function reconcileBlockedBuilds(client: TBuildkiteClient, org: stri
   let problem: string | null = null;
   for (const build of builds) {
     if (build.organization && build.organization !== org) continue;
+    const requestUrl = `/v2/organizations/${org}/pipelines/${build.pipelineSlug}/builds/${build.number}`;
+    // A build read moments ago that still shows no block step is not read again on every refresh.
+    const recent = await db.delivery.findFirst({ where: { source: "buildkite", eventType: "api.build", requestUrl, receivedAt: { gte: new Date(Date.now() - RECENT_MS) } }, select: { id: true } });
+    if (recent) continue;
     const read = await client.getBuild(build.pipelineSlug, build.number);
     if (!read.ok) {
       problem = `Could not read ${build.pipelineSlug} #${build.number} from Buildkite to find its gate (${read.kind}${read.status ? ` ${read.status}` : ""}).`;
       logEvent("warn", "approvals.reconcile_failed", { pipeline: build.pipelineSlug, number: build.number, kind: read.kind, status: read.status ?? undefined });
-      if (read.kind === "rate-limited" || read.kind === "unauthorized" || read.kind === "forbidden") break;
+      // Whatever would fail the next read too ends this pass, so a Buildkite outage cannot stall the list.
+      if (read.kind !== "not-found") break;
       continue;
     }
     const body = Buffer.from(JSON.stringify(read.body));
@@ -52,7 +59,7 @@ export async function reconcileBlockedBuilds(client: TBuildkiteClient, org: stri
       headers: {},
       verifyMethod: "api",
       verifyResult: "fetched with BUILDKITE_API_TOKEN",
-      requestUrl: `/v2/organizations/${org}/pipelines/${build.pipelineSlug}/builds/${build.number}`,
+      requestUrl,
     });
     if (stored.id) await processDelivery(getPool(), stored.id);
   }
