@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { defineConfig } from "@playwright/test";
+import { approvalPolicy, buildkitePort, buildkiteToken, buildkiteUrl } from "./e2e/support/buildkite.ts";
 import { appPort, appUrl, gitlabPort, gitlabUrl, recheckSeconds, roleGroups } from "./e2e/support/gitlab.ts";
 import { webhookSecrets } from "./e2e/support/webhook-secrets.ts";
 
@@ -30,9 +31,15 @@ const appEnv = {
   CUSTODY_ROLE_RECHECK_INTERVAL: `${recheckSeconds}s`,
   // Every test signs in from 127.0.0.1; the limit itself is tested in tests/auth.
   CUSTODY_SIGNIN_RATE_LIMIT: "10000",
-  // UI tests seed data by posting signed webhook deliveries (e2e/support/webhooks.ts).
+  // UI tests seed data by posting webhook deliveries (e2e/support/webhooks.ts, e2e/support/buildkite.ts);
+  // approvals call the Buildkite mock.
   GITLAB_WEBHOOK_SECRET: webhookSecrets.gitlabToken,
   BUILDKITE_WEBHOOK_SIGNING_SECRET: webhookSecrets.buildkiteSigning,
+  BUILDKITE_WEBHOOK_TOKEN: webhookSecrets.buildkiteToken,
+  BUILDKITE_API_URL: buildkiteUrl,
+  BUILDKITE_API_TOKEN: buildkiteToken,
+  BUILDKITE_ORG: "acme",
+  CUSTODY_APPROVAL_POLICY: approvalPolicy,
 };
 
 export default defineConfig({
@@ -69,6 +76,14 @@ export default defineConfig({
         // GitLab's access tokens live 2 h; here a few seconds, so sessions must refresh them while tests run.
         MOCK_GITLAB_ACCESS_TOKEN_TTL: String(recheckSeconds + 3),
       },
+    },
+    {
+      command: "node e2e/support/mock-buildkite.mjs",
+      url: `${buildkiteUrl}/health`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: "ignore",
+      env: { MOCK_BUILDKITE_PORT: String(buildkitePort), MOCK_BUILDKITE_TOKEN: buildkiteToken, MOCK_BUILDKITE_ORG: "acme" },
     },
     {
       command: "node scripts/e2e-server.mjs",

@@ -1,4 +1,6 @@
+import { existsSync, readFileSync } from "node:fs";
 import { z } from "zod";
+import { ZApprovalPolicyConfig } from "./contracts/approval-policy.ts";
 
 /**
  * Every setting Custody reads. This is the only module that reads process.env; `.env.example`
@@ -36,6 +38,35 @@ const duration = (fallback: string, min: number, max: number) =>
       }
       return seconds;
     });
+
+/** Inline JSON, or the path of a JSON file, validated against ZApprovalPolicyConfig; unset means the safe defaults. */
+const approvalPolicy = z
+  .string()
+  .optional()
+  .transform((value, ctx) => {
+    const text = value?.trim();
+    if (!text) return { source: "built-in defaults", config: ZApprovalPolicyConfig.parse({}) };
+    let raw: string;
+    if (text.startsWith("{")) raw = text;
+    else if (existsSync(text)) raw = readFileSync(text, "utf8");
+    else {
+      ctx.addIssue({ code: "custom", message: "must be inline JSON or the path of a readable JSON file" });
+      return z.NEVER;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch (error) {
+      ctx.addIssue({ code: "custom", message: `is not valid JSON (${(error as Error).message})` });
+      return z.NEVER;
+    }
+    const parsed = ZApprovalPolicyConfig.safeParse(json);
+    if (!parsed.success) {
+      ctx.addIssue({ code: "custom", message: parsed.error.issues.map((i) => `${i.path.join(".") || "policy"}: ${i.message}`).join("; ") });
+      return z.NEVER;
+    }
+    return { source: text.startsWith("{") ? "CUSTODY_APPROVAL_POLICY" : text, config: parsed.data };
+  });
 
 /** The exact phrase that lets demo mode (anyone can sign in as admin) run exposed or in production. */
 export const insecureDemoOverride = "i-understand-anyone-can-sign-in-as-admin";
@@ -87,6 +118,14 @@ export const ZEnv = z.object({
   CUSTODY_SIGNIN_RATE_LIMIT: z.coerce.number().int().min(1).max(100_000).default(20),
   CUSTODY_TOKEN_RATE_LIMIT: z.coerce.number().int().min(1).max(1_000_000).default(600),
   CUSTODY_TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  BUILDKITE_API_URL: z
+    .url({ protocol: /^https?$/, error: "must be the http(s) URL of the Buildkite REST API, e.g. https://api.buildkite.com" })
+    .default("https://api.buildkite.com")
+    .transform((v) => v.replace(/\/+$/, "")),
+  BUILDKITE_API_TOKEN: z.string().min(1).optional(),
+  BUILDKITE_ORG: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "must be the organization slug as in buildkite.com/<slug>").optional(),
+  BUILDKITE_API_TIMEOUT: duration("10s", 1, 120),
+  CUSTODY_APPROVAL_POLICY: approvalPolicy,
   CUSTODY_ALLOW_INSECURE_DEMO: z
     .literal(insecureDemoOverride, { error: `must be exactly "${insecureDemoOverride}" or unset` })
     .optional(),

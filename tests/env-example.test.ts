@@ -50,4 +50,13 @@ describe("configuration", () => {
     const env = parseEnv({ GITLAB_WEBHOOK_SECRET: "old-secret, new-secret,," });
     expect(env.GITLAB_WEBHOOK_SECRET).toEqual(["old-secret", "new-secret"]);
   });
+  it("CUSTODY_APPROVAL_POLICY takes inline JSON or a file and names what is wrong", () => {
+    expect(parseEnv({}).CUSTODY_APPROVAL_POLICY.config).toEqual({ defaults: {}, rules: [] });
+    const inline = parseEnv({ CUSTODY_APPROVAL_POLICY: '{"rules":[{"pipeline":"deploy-api","environment":"production","requiredApprovals":2}]}' });
+    expect(inline.CUSTODY_APPROVAL_POLICY.config.rules[0]).toMatchObject({ requiredApprovals: 2 });
+    expect(() => parseEnv({ CUSTODY_APPROVAL_POLICY: '{"rules":[{"requiredApprovals":0}]}' })).toThrow(/CUSTODY_APPROVAL_POLICY: rules.0.requiredApprovals/);
+    expect(() => parseEnv({ CUSTODY_APPROVAL_POLICY: "/nonexistent/policy.json" })).toThrow(/CUSTODY_APPROVAL_POLICY: must be inline JSON or the path of a readable JSON file/);
+    expect(() => parseEnv({ CUSTODY_APPROVAL_POLICY: "{not json" })).toThrow(/CUSTODY_APPROVAL_POLICY: is not valid JSON/);
+    expect(parseEnv({ CUSTODY_APPROVAL_POLICY: join(import.meta.dirname, "..", "examples", "approval-policy.json") }).CUSTODY_APPROVAL_POLICY.config.rules.length).toBeGreaterThan(0);
+  });
 });

@@ -2,4 +2,5 @@
 export const webhookSecrets = {
   gitlabToken: "e2e-gitlab-webhook-token-5b1d",
   buildkiteSigning: "e2e-buildkite-signing-secret-0c7a",
+  buildkiteToken: "e2e-buildkite-webhook-token-0123",
 };

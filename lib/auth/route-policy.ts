@@ -65,6 +65,9 @@ export const routePolicy = {
   "/api/v1/sessions": { type: "api", methods: { GET: "admin" } },
   "/api/v1/sessions/[id]": { type: "api", methods: { DELETE: "admin" } },
   "/api/v1/deliveries/replay": { type: "api", methods: { POST: "admin" } },
+  "/api/v1/approvals": { type: "api", methods: { GET: "viewer" } },
+  "/api/v1/approvals/[id]/approve": { type: "api", methods: { POST: "approver" } },
+  "/api/v1/approvals/[id]/decline": { type: "api", methods: { POST: "approver" } },
 } as const satisfies Record<string, TRoutePolicyEntry>;
 
 export type TRoutePattern = keyof typeof routePolicy;

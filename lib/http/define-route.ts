@@ -69,7 +69,11 @@ export function defineRoute<P = Record<string, never>>(
     const { principal } = result;
     if (!roleAllows(principal.role, required)) {
       logEvent("warn", "auth.forbidden", { method, route: pattern, role: principal.role, required, actor: principal.kind === "user" ? principal.username : principal.name });
-      return problemResponse(403, "Forbidden", `This needs the ${required} role; you have ${principal.role}.`);
+      const detail =
+        options.recheckRole && principal.kind === "user"
+          ? `Your GitLab groups were re-checked just now and no longer grant the ${required} role (you have ${principal.role}). If your groups changed since you signed in, ask a GitLab group owner.`
+          : `This needs the ${required} role; you have ${principal.role}.`;
+      return problemResponse(403, "Forbidden", detail);
     }
     try {
       return await handler(request, { principal, params: (await context.params) ?? ({} as P), client });

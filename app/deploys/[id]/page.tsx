@@ -6,6 +6,7 @@ import { LiveRefresh } from "@/components/live-refresh";
 import { LocalTime } from "@/components/local-time";
 import { PageHeader } from "@/components/page-header";
 import { StatusBadge } from "@/components/status-badge";
+import { findGateDecisions } from "@/lib/approvals/find-gate-decisions";
 import { getDeployReceipt } from "@/lib/domain/get-deploy-receipt";
 import { entityPaths } from "@/lib/shared/entity-paths";
 import { EvidenceTable } from "@/components/provenance/evidence-table";
@@ -24,6 +25,7 @@ export default async function ReceiptPage({ params }: { params: Promise<{ id: st
   const { id } = await params;
   const receipt = await getDeployReceipt(id);
   if (!receipt) notFound();
+  const gateDecisions = await findGateDecisions(receipt.builds.map((b) => ({ pipeline: b.pipeline, number: b.number })));
   const mr = receipt.mergeRequests[0];
   const gates = receipt.builds.flatMap((b) => b.gates);
   const steps = [
@@ -212,6 +214,57 @@ export default async function ReceiptPage({ params }: { params: Promise<{ id: st
                   <td>{g.unblockedAt ? <LocalTime iso={g.unblockedAt} /> : "—"}</td>
                 </tr>
               ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+      <section className="panel" aria-labelledby="gate-decisions">
+        <h2 id="gate-decisions">Gate decisions in Custody</h2>
+        {gateDecisions.length === 0 ? (
+          <p className="empty">No gate of these builds was approved or declined through Custody.</p>
+        ) : (
+          <table aria-label="Gate decisions">
+            <thead>
+              <tr>
+                <th scope="col">Gate</th>
+                <th scope="col">Decision</th>
+                <th scope="col">By</th>
+                <th scope="col">When</th>
+                <th scope="col">Policy result</th>
+              </tr>
+            </thead>
+            <tbody>
+              {gateDecisions.flatMap((g) => [
+                ...g.decisions.map((d) => (
+                  <tr key={d.id}>
+                    <td>{g.gate}</td>
+                    <td>
+                      {d.decision === "approve" ? "approved" : "declined"}
+                      {d.reason ? ` — ${d.reason}` : ""}
+                    </td>
+                    <td>
+                      {d.by}
+                      {d.buildkiteUserId ? <span className="mono empty"> (Buildkite {d.buildkiteUserId})</span> : null}
+                    </td>
+                    <td>
+                      <LocalTime iso={d.at} />
+                    </td>
+                    <td>
+                      {d.allowed ? "allowed" : "refused"} by {d.policySource}
+                    </td>
+                  </tr>
+                )),
+                ...(g.action
+                  ? [
+                      <tr key={`${g.gate}-action`}>
+                        <td>{g.gate}</td>
+                        <td colSpan={4}>
+                          Buildkite {g.action.kind}: <StatusBadge value={g.action.state} /> {g.action.message ?? ""} ({g.action.attempts} attempt{g.action.attempts === 1 ? "" : "s"})
+                        </td>
+                      </tr>,
+                    ]
+                  : []),
+              ])}
             </tbody>
           </table>
         )}

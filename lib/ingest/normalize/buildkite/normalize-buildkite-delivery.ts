@@ -14,9 +14,15 @@ const used = new Set([
   "job.started",
   "job.finished",
   "job.activated",
+  "api.build",
+  "api.job",
 ]);
 
-/** Buildkite webhook → builds, jobs (block steps and who unblocked them) and deploy jobs. */
+/**
+ * Buildkite webhook → builds, jobs (block steps and who unblocked them) and deploy jobs. Also `api.build`:
+ * a REST `GET build` response Custody fetched (webhooks never announce a block step until it is
+ * unblocked, so waiting gates are read from the API); it contributes its block-step jobs only.
+ */
 export function normalizeBuildkiteDelivery(eventType: string, json: unknown, fallbackAt: string): TNormalized {
   const body = obj(json);
   if (!body) return { status: "invalid", error: "body is not a JSON object" };
@@ -36,6 +42,17 @@ export function normalizeBuildkiteDelivery(eventType: string, json: unknown, fal
     };
   }
   if (!used.has(eventType)) return { status: "ignored", reason: `Buildkite event "${eventType}" is not used` };
+  if (eventType === "api.build") {
+    const { jobs, ...bare } = body;
+    const manual = (Array.isArray(jobs) ? jobs : []).filter((j) => str(obj(j)?.type) === "manual");
+    const facts: TFact[] = [];
+    for (const job of manual) {
+      const one = normalizeBuildkiteDelivery("api.job", { job, build: bare, pipeline: obj(bare.pipeline) }, fallbackAt);
+      if (one.status !== "processed") return one;
+      facts.push(...one.facts);
+    }
+    return { status: "processed", facts, timeline: [] };
+  }
   const build = obj(body.build);
   if (!build) return { status: "invalid", error: `${eventType} without a build object` };
   const pipeline = obj(body.pipeline);
