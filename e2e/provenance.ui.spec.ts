@@ -97,7 +97,7 @@ test("a delivery posted while the timeline is open appears without a reload", as
 });
 
 test("the receipt shows who unblocked the gate, links every identifier and exports a PDF", async ({ page }) => {
-  await signInWithGitLab(page, "dave", "/deploys");
+  await signInWithGitLab(page, "carol", "/deploys");
   const [deployment] = await waitForDeploys(page.request, sha, 1);
   await page.goto(`/deploys/${deployment!.id}`);
   const gates = page.locator("section", { has: page.getByRole("heading", { name: "Gates" }) });

@@ -5,6 +5,7 @@ import { recordAuditEntry } from "@/lib/audit/record-audit-entry";
 import type { TPrincipal } from "@/lib/auth/principal";
 import type { TApprovalResult, TApproveBody } from "@/lib/contracts/approvals";
 import { problemOutcome } from "@/lib/http/problem-outcome";
+import { getGateClosedReason } from "./get-gate-closed-reason.ts";
 import { getGateContext } from "./get-gate-context.ts";
 import { getGateVerdict } from "./get-gate-verdict.ts";
 import { resolveApprover } from "./resolve-approver.ts";
@@ -84,6 +85,10 @@ export async function approveGate(gateId: string, principal: TPrincipal, body: T
     }
   }
 
+  // Whoever decided before, a gate that is closed now (declined, canceled, handled elsewhere) is not
+  // opened by a repeated approve; runGateCall re-checks declines under its claim, too.
+  const closed = getGateClosedReason(ctx);
+  if (closed && ctx.job.gateAction?.state !== "done") return problemOutcome(409, "Gate not waiting", closed);
   const expired = verdict.checks.find((c) => c.rule === "gate_age" && !c.ok);
   if (expired && (!ctx.job.gateAction || ctx.job.gateAction.state === "failed")) return problemOutcome(403, "Refused by policy", expired.message);
 

@@ -7,7 +7,7 @@ import { getGateContext } from "./get-gate-context.ts";
 import { getGateVerdict } from "./get-gate-verdict.ts";
 import { reconcileBlockedBuilds } from "./reconcile-blocked-builds.ts";
 import { resolveApprover } from "./resolve-approver.ts";
-import { runGateCall } from "./run-gate-call.ts";
+import { settleUnknownGateCall } from "./run-gate-call.ts";
 import { toWaitingGate } from "./to-waiting-gate.ts";
 
 /** At most this many gates are listed; waiting gates expire, so the list stays short. */
@@ -28,7 +28,7 @@ export async function findWaitingGates(principal: TPrincipal): Promise<TWaitingG
     const unsettled = await db.gateAction.findMany({ where: { state: "unknown" }, include: { buildJob: { include: { build: true } } }, orderBy: { startedAt: "asc" }, take: 5 });
     for (const action of unsettled) {
       const { buildJob: job } = action;
-      await runGateCall({ jobId: job.id, jobExternalId: job.externalId, pipeline: job.build.pipelineSlug, number: job.build.number, label: job.label }, { kind: action.kind === "cancel" ? "cancel" : "unblock", decisionId: action.decisionId, unblocker: null });
+      await settleUnknownGateCall({ jobId: job.id, jobExternalId: job.externalId, pipeline: job.build.pipelineSlug, number: job.build.number, label: job.label });
     }
   }
   const jobs = await db.buildJob.findMany({

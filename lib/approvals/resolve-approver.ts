@@ -18,27 +18,29 @@ export type TApprover = {
 };
 
 /**
- * The human behind a request. A session is its signed-in user. An API token (chat-ops) acts for the
- * Custody user it names in `onBehalfOf` (a GitLab username), with that user's last-checked role; the
- * token's own name is kept in the label. Null with a reason when there is nobody to attribute it to.
+ * The human behind a request. A session is its signed-in user. An API token (chat-ops) acts only for
+ * the Custody user who created it in Settings, with that user's last-checked role; `onBehalfOf`, when
+ * sent, must name that same user (so one token can never stand for several people, e.g. to satisfy a
+ * two-person rule alone). Tokens created from the command line have nobody behind them and cannot
+ * decide gates. The token's name is kept in the label. Fails with a reason a caller can act on.
  */
 export async function resolveApprover(principal: TPrincipal, onBehalfOf?: string): Promise<{ ok: true; approver: TApprover } | { ok: false; detail: string }> {
-  const user =
-    principal.kind === "user"
-      ? await db.user.findUnique({ where: { id: principal.userId } })
-      : onBehalfOf
-        ? await db.user.findFirst({ where: { provider: "gitlab", username: onBehalfOf, disabledAt: null } })
-        : null;
-  if (!user) {
-    return {
-      ok: false,
-      detail:
-        principal.kind === "token"
-          ? onBehalfOf
-            ? `No Custody user signed in as GitLab user ${onBehalfOf}; they must sign in to Custody once before a token can approve for them.`
-            : "An API token must name the person approving: send {\"onBehalfOf\": \"<GitLab username>\"}."
-          : "Your user no longer exists; sign in again.",
-    };
+  let user;
+  if (principal.kind === "user") {
+    user = await db.user.findUnique({ where: { id: principal.userId } });
+    if (!user) return { ok: false, detail: "Your user no longer exists; sign in again." };
+  } else {
+    const token = await db.apiToken.findUnique({ where: { id: principal.tokenId }, select: { createdByUserId: true } });
+    user = token?.createdByUserId ? await db.user.findFirst({ where: { id: token.createdByUserId, disabledAt: null } }) : null;
+    if (!user) {
+      return {
+        ok: false,
+        detail: `API token ${principal.name} was not created by a signed-in person (or that person is disabled), so it cannot decide gates. Sign in as the approver and create the token in Settings.`,
+      };
+    }
+    if (onBehalfOf && onBehalfOf !== user.username) {
+      return { ok: false, detail: `API token ${principal.name} belongs to ${user.username} and decides gates only as ${user.username}, not as ${onBehalfOf}.` };
+    }
   }
   const role = principal.kind === "user" ? principal.role : user.role;
   const gitlabAccount = await db.account.findUnique({ where: { system_externalId: { system: "gitlab", externalId: user.subject } } });

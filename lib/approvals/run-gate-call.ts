@@ -22,10 +22,12 @@ const canceledStates = new Set(["canceled", "canceling"]);
  * Claims the gate's one Buildkite call: inserts the action, or re-claims it when the last attempt is
  * known not to have landed (`failed`). Returns the existing row when someone else holds or finished it.
  */
-async function claim(jobId: string, kind: string, decisionId: string): Promise<{ claimed: true } | { claimed: false; row: TActionRow }> {
+async function claim(jobId: string, kind: string, decisionId: string): Promise<{ claimed: true } | { claimed: false; row: TActionRow | undefined }> {
+  // An unblock is never claimed once anyone declined the gate, however the caller got here.
   const { rows } = await getPool().query(
     `INSERT INTO gate_action (build_job_id, kind, state, decision_id, attempts, started_at)
-     VALUES ($1, $2, 'calling', $3, 1, clock_timestamp())
+     SELECT $1, $2, 'calling', $3, 1, clock_timestamp()
+     WHERE $2 = 'cancel' OR NOT EXISTS (SELECT 1 FROM approval_decision WHERE build_job_id = $1 AND decision = 'decline')
      ON CONFLICT (build_job_id) DO UPDATE SET state = 'calling', kind = EXCLUDED.kind, decision_id = EXCLUDED.decision_id,
        attempts = gate_action.attempts + 1, started_at = clock_timestamp(), finished_at = NULL, message = NULL, response = NULL
        WHERE gate_action.state = 'failed'
@@ -34,7 +36,7 @@ async function claim(jobId: string, kind: string, decisionId: string): Promise<{
   );
   if (rows.length) return { claimed: true };
   const existing = await getPool().query<TActionRow>("SELECT kind, state, decision_id, started_at FROM gate_action WHERE build_job_id = $1", [jobId]);
-  return { claimed: false, row: existing.rows[0]! };
+  return { claimed: false, row: existing.rows[0] };
 }
 
 async function finish(jobId: string, state: string, message: string, response?: unknown) {
@@ -101,6 +103,20 @@ async function reconcile(client: TBuildkiteClient, org: string, gate: TGateRef, 
 }
 
 /**
+ * Settles a call whose outcome is unknown (a timeout whose read failed too) by reading the build. Never
+ * claims and never calls unblock or cancel, so anyone may trigger it (the approvals list does).
+ */
+export async function settleUnknownGateCall(gate: TGateRef): Promise<void> {
+  const bk = getBuildkiteClient();
+  if (!bk.ok) return;
+  const { rows } = await getPool().query<TActionRow>("SELECT kind, state, decision_id, started_at FROM gate_action WHERE build_job_id = $1", [gate.jobId]);
+  const row = rows[0];
+  if (row?.state !== "unknown") return;
+  const decision = await db.approvalDecision.findUnique({ where: { id: row.decision_id }, select: { buildkiteUserId: true } });
+  await reconcile(bk.client, bk.org, gate, { kind: row.kind, unblocker: decision?.buildkiteUserId ?? null });
+}
+
+/**
  * Resolves a gate in Buildkite exactly once: unblock with `unblocker` (the approver's Buildkite user id)
  * and `fields`, or cancel the build on a decline. One gate_action row per gate makes concurrent callers
  * share one call; an answer that may have landed (timeout, network error, 5xx) is settled by reading
@@ -114,6 +130,7 @@ export async function runGateCall(gate: TGateRef, input: { kind: "unblock" | "ca
   const claimed = await claim(gate.jobId, input.kind, input.decisionId);
   if (!claimed.claimed) {
     const { row } = claimed;
+    if (!row) return { kind: "failed", failure: { status: 409, title: "Gate not waiting", detail: `${target} was declined; it is not unblocked.` } };
     if (row.state === "done") return { kind: "done", state: row.kind === "cancel" ? "canceled" : "unblocked", message: row.kind === "cancel" ? `${target} was canceled.` : `${target} is unblocked.` };
     if (row.state === "elsewhere") return { kind: "closed", state: "unblocked", message: `${target} was already unblocked in Buildkite outside Custody.` };
     if (row.state === "canceled") return { kind: "closed", state: "canceled", message: `${target} was canceled in Buildkite; there is nothing to unblock.` };

@@ -28,7 +28,8 @@ export const routePolicy = {
   "/merge-requests/[...ref]": { type: "page", access: "viewer" },
   "/pipelines/[...ref]": { type: "page", access: "viewer" },
   "/builds/[pipeline]/[number]": { type: "page", access: "viewer" },
-  "/deliveries/[id]": { type: "page", access: "viewer" },
+  // Raw bodies can carry pipeline variables, build env and credential claims: auditors and admins only.
+  "/deliveries/[id]": { type: "page", access: "auditor" },
   "/accounts/[system]/[key]": { type: "page", access: "viewer" },
   "/approvals": { type: "page", access: "viewer" },
   "/reports": { type: "page", access: "auditor" },
@@ -52,7 +53,7 @@ export const routePolicy = {
   "/api/v1/merge-requests/[...ref]": { type: "api", methods: { GET: "viewer" } },
   "/api/v1/pipelines/[...ref]": { type: "api", methods: { GET: "viewer" } },
   "/api/v1/builds/[pipeline]/[number]": { type: "api", methods: { GET: "viewer" } },
-  "/api/v1/deliveries/[id]": { type: "api", methods: { GET: "viewer" } },
+  "/api/v1/deliveries/[id]": { type: "api", methods: { GET: "auditor" } },
   "/api/v1/people": { type: "api", methods: { GET: "viewer" } },
   "/api/v1/people/[id]": { type: "api", methods: { GET: "viewer" } },
   "/api/v1/people/links": { type: "api", methods: { GET: "admin", POST: "admin" } },

@@ -1,7 +1,8 @@
 import http from "node:http";
 
-// Hop-by-hop headers belong to one connection and are not forwarded (RFC 9110 §7.6.1).
-const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "upgrade", "te", "trailer", "proxy-authenticate"]);
+// Hop-by-hop headers belong to one connection and are not forwarded (RFC 9110 §7.6.1). Framing
+// (transfer-encoding) is redone by Node for each side, so an HTTP/1.0 client gets an unchunked body.
+const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "upgrade", "te", "trailer", "transfer-encoding", "proxy-authenticate", "proxy-authorization"]);
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 

@@ -113,18 +113,25 @@ describe("POST /api/v1/approvals/{id}/approve", () => {
     expect(await unblocks()).toBe(0);
   });
 
-  it("a chat-ops tool approves with an approver token on behalf of a signed-up person; a viewer token cannot", async () => {
+  it("a chat-ops tool approves with an approver token as the person who created it; never as anyone else, and a viewer token cannot", async () => {
     const gate = await seeded();
     groupsByToken.set("at-bob", ["acme/leads"]);
-    await signedInCookie(bobIdentity, { accessToken: "at-bob", refreshToken: null, expiresAt: new Date(Date.now() + 3600_000) });
-    const approverToken = (await createApiToken({ name: "chatops", role: "approver", expiresInSeconds: 3600, actor: cli })).token;
-    const viewerToken = (await createApiToken({ name: "reader", role: "viewer", expiresInSeconds: 3600, actor: cli })).token;
-    const asViewer = await approve.POST(post(`/api/v1/approvals/${gate.gateId}/approve`, { authorization: `Bearer ${viewerToken}`, "content-type": "application/json" }, { onBehalfOf: "bob" }), params({ id: gate.gateId }));
+    const { userId } = await signedInCookie(bobIdentity, { accessToken: "at-bob", refreshToken: null, expiresAt: new Date(Date.now() + 3600_000) });
+    const bob = { type: "user", id: userId, label: "bob" } as const;
+    const approverToken = (await createApiToken({ name: "chatops", role: "approver", expiresInSeconds: 3600, actor: bob })).token;
+    const cliToken = (await createApiToken({ name: "from-cli", role: "approver", expiresInSeconds: 3600, actor: cli })).token;
+    const viewerToken = (await createApiToken({ name: "reader", role: "viewer", expiresInSeconds: 3600, actor: bob })).token;
+    const asJson = (token: string) => ({ authorization: `Bearer ${token}`, "content-type": "application/json" });
+    const asViewer = await approve.POST(post(`/api/v1/approvals/${gate.gateId}/approve`, asJson(viewerToken)), params({ id: gate.gateId }));
     expect(asViewer.status).toBe(403);
-    const anonymous = await approve.POST(post(`/api/v1/approvals/${gate.gateId}/approve`, { authorization: `Bearer ${approverToken}`, "content-type": "application/json" }), params({ id: gate.gateId }));
-    expect(anonymous.status).toBe(400);
-    expect((await anonymous.json()).detail).toContain('must name the person approving');
-    const response = await approve.POST(post(`/api/v1/approvals/${gate.gateId}/approve`, { authorization: `Bearer ${approverToken}`, "content-type": "application/json" }, { onBehalfOf: "bob" }), params({ id: gate.gateId }));
+    const nobodyBehind = await approve.POST(post(`/api/v1/approvals/${gate.gateId}/approve`, asJson(cliToken), { onBehalfOf: "bob" }), params({ id: gate.gateId }));
+    expect(nobodyBehind.status).toBe(400);
+    expect((await nobodyBehind.json()).detail).toContain("was not created by a signed-in person");
+    const asSomeoneElse = await approve.POST(post(`/api/v1/approvals/${gate.gateId}/approve`, asJson(approverToken), { onBehalfOf: "carol" }), params({ id: gate.gateId }));
+    expect(asSomeoneElse.status).toBe(400);
+    expect((await asSomeoneElse.json()).detail).toContain("decides gates only as bob, not as carol");
+    expect(await db.approvalDecision.count()).toBe(0);
+    const response = await approve.POST(post(`/api/v1/approvals/${gate.gateId}/approve`, asJson(approverToken)), params({ id: gate.gateId }));
     expect(response.status).toBe(200);
     expect(await db.approvalDecision.findFirstOrThrow()).toMatchObject({ actorLabel: "bob (via token chatops)", buildkiteUserId: "bk-bob" });
   });

@@ -201,6 +201,37 @@ describe("approving a gate", () => {
   });
 });
 
+describe("a closed gate stays closed", () => {
+  it("an approver whose unblock failed cannot open the gate after someone else declined it", async () => {
+    const gate = await seedGate();
+    await gateInBuildkite(gate);
+    const bob = await signedInPrincipal("bob", "approver");
+    await fault({ on: "unblock", status: 429, body: { message: "rate limited" }, headers: { "Retry-After": "5" } });
+    expect((await approveGate(gate.gateId, bob, {}, client)).status).toBe(503);
+    expect((await declineGate(gate.gateId, await signedInPrincipal("cat", "approver"), { reason: "Wrong build" }, client)).status).toBe(200);
+    const again = await approveGate(gate.gateId, bob, {}, client);
+    expect(again.status).toBe(409);
+    expect((again.body as { detail: string }).detail).toContain("Declined by cat: Wrong build.");
+    expect(await calls("unblock")).toHaveLength(1);
+  });
+
+  it("opening the list only reads: two lists settling one unknown outcome never call unblock", async () => {
+    const gate = await seedGate();
+    await gateInBuildkite(gate);
+    const bob = await signedInPrincipal("bob", "approver");
+    await fault({ on: "unblock", delayMs: 1500, apply: false });
+    const first = approveGate(gate.gateId, bob, {}, client);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    await fault({ on: "get", status: 502, body: { message: "Bad Gateway" } });
+    expect((await first).status).toBe(504);
+    expect(await db.gateAction.findUniqueOrThrow({ where: { buildJobId: gate.gateId } })).toMatchObject({ state: "unknown" });
+    const viewer = await signedInPrincipal("cat", "viewer");
+    await Promise.all([findWaitingGates(viewer), findWaitingGates(viewer)]);
+    expect(await calls("unblock")).toHaveLength(1);
+    expect(await db.gateAction.findUniqueOrThrow({ where: { buildJobId: gate.gateId } })).toMatchObject({ state: "failed" });
+  });
+});
+
 describe("Buildkite faults, each with a message a lead understands", () => {
   const cases: [string, Record<string, unknown>, number, string][] = [
     ["400 not unblockable", { on: "unblock", status: 400, body: { message: "This job type cannot be unblocked" } }, 409, "Buildkite refused to unblock deploy-api #7"],

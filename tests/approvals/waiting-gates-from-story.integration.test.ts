@@ -46,7 +46,7 @@ it("a blocked build from the story (deliveries up to build.finished blocked) is 
     const response = delivery.source === "gitlab" ? await postGitlab(gitlabRequest(delivery.event, delivery.body, { id: `00000000-0000-4000-8000-${String(index).padStart(12, "0")}` })) : await postBuildkite(buildkiteRequest(delivery.event, delivery.body));
     expect([200, 202]).toContain(response.status);
   }
-  const { rows } = await pool.query<{ id: string }>("SELECT id FROM delivery WHERE processing_state = 'pending' ORDER BY received_at, id");
+  const { rows } = await pool.query<{ id: string }>("SELECT id FROM delivery WHERE processing_state IN ('received', 'pending') ORDER BY received_at, id");
   for (const row of rows) await processDelivery(pool, row.id);
   expect(await db.buildJob.count({ where: { type: "manual" } })).toBe(0);
 

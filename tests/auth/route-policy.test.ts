@@ -102,12 +102,17 @@ describe("the route policy table", () => {
   });
 
   it("lets every role read the provenance pages and their APIs, like the receipt, and nothing more", () => {
-    for (const pattern of ["/merge-requests/[...ref]", "/pipelines/[...ref]", "/builds/[pipeline]/[number]", "/deliveries/[id]", "/accounts/[system]/[key]", "/deploys/[id]"]) {
+    for (const pattern of ["/merge-requests/[...ref]", "/pipelines/[...ref]", "/builds/[pipeline]/[number]", "/accounts/[system]/[key]", "/deploys/[id]"]) {
       expect(table[pattern], pattern).toEqual({ type: "page", access: "viewer" });
     }
-    for (const pattern of ["/api/v1/merge-requests/[...ref]", "/api/v1/pipelines/[...ref]", "/api/v1/builds/[pipeline]/[number]", "/api/v1/deliveries/[id]", "/api/v1/deployments/[id]"]) {
+    for (const pattern of ["/api/v1/merge-requests/[...ref]", "/api/v1/pipelines/[...ref]", "/api/v1/builds/[pipeline]/[number]", "/api/v1/deployments/[id]"]) {
       expect(table[pattern], pattern).toEqual({ type: "api", methods: { GET: "viewer" } });
     }
+  });
+
+  it("keeps raw delivery bodies (pipeline variables, build env, credential claims) to auditors and admins", () => {
+    expect(table["/deliveries/[id]"]).toEqual({ type: "page", access: "auditor" });
+    expect(table["/api/v1/deliveries/[id]"]).toEqual({ type: "api", methods: { GET: "auditor" } });
   });
 
   it("keeps webhooks and health off sessions: they are never role-protected", () => {

@@ -31,6 +31,7 @@ const pool = getPool();
 const MERGE_SHA = "5fc652f697a1263b2022de426a28d99b4e96827c";
 const cli = { type: "cli", id: null, label: "cli:test" } as const;
 let viewer = "";
+let auditor = "";
 
 const get = (path: string, token: string | null = viewer) => new Request(`${appOrigin}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
 const ctx = <P>(params: P) => ({ params: Promise.resolve(params) });
@@ -46,9 +47,10 @@ beforeAll(async () => {
         : await postBuildkite(buildkiteRequest(delivery.event, delivery.body));
     expect([200, 202]).toContain(response.status);
   }
-  const { rows } = await pool.query<{ id: string }>("SELECT id FROM delivery WHERE processing_state = 'pending' ORDER BY received_at, id");
+  const { rows } = await pool.query<{ id: string }>("SELECT id FROM delivery WHERE processing_state IN ('received', 'pending') ORDER BY received_at, id");
   for (const row of rows) await processDelivery(pool, row.id);
   viewer = (await createApiToken({ name: "viewer", role: "viewer", expiresInSeconds: 3600, actor: cli })).token;
+  auditor = (await createApiToken({ name: "auditor", role: "auditor", expiresInSeconds: 3600, actor: cli })).token;
 });
 afterAll(async () => {
   await truncateAuth(pool);
@@ -135,17 +137,20 @@ describe("the APIs", () => {
     ZBuildDetail.parse(await build.json());
     expect((await buildRoute.GET(get("/api/v1/builds/payments-api-deploy/x"), ctx({ pipeline: "payments-api-deploy", number: "x" }))).status).toBe(400);
     const { id } = await db.delivery.findFirstOrThrow({ where: { source: "buildkite", eventType: "job.activated" } });
-    const delivery = await deliveryRoute.GET(get(`/api/v1/deliveries/${id}`), ctx({ id }));
+    // Raw deliveries are for auditors and admins: bodies can carry pipeline variables and build env.
+    expect((await deliveryRoute.GET(get(`/api/v1/deliveries/${id}`), ctx({ id }))).status).toBe(403);
+    expect((await deliveryRoute.GET(get(`/api/v1/deliveries/${id}?format=raw`), ctx({ id }))).status).toBe(403);
+    const delivery = await deliveryRoute.GET(get(`/api/v1/deliveries/${id}`, auditor), ctx({ id }));
     expect(delivery.status).toBe(200);
     const body = ZDeliveryDetail.parse(await delivery.json());
     expect(body.facts.length).toBeGreaterThan(0);
     expect(JSON.stringify(body.headers)).not.toContain("buildkite-test-signing-secret");
-    const raw = await deliveryRoute.GET(get(`/api/v1/deliveries/${id}?format=raw`), ctx({ id }));
+    const raw = await deliveryRoute.GET(get(`/api/v1/deliveries/${id}?format=raw`, auditor), ctx({ id }));
     const bytes = Buffer.from(await raw.arrayBuffer());
     expect(createHash("sha256").update(bytes).digest("hex")).toBe(body.sha256);
     expect(raw.headers.get("x-content-sha256")).toBe(body.sha256);
-    expect((await deliveryRoute.GET(get(`/api/v1/deliveries/${id}?format=zip`), ctx({ id }))).status).toBe(400);
-    expect((await deliveryRoute.GET(get("/api/v1/deliveries/00000000-0000-4000-8000-000000000000"), ctx({ id: "00000000-0000-4000-8000-000000000000" }))).status).toBe(404);
+    expect((await deliveryRoute.GET(get(`/api/v1/deliveries/${id}?format=zip`, auditor), ctx({ id }))).status).toBe(400);
+    expect((await deliveryRoute.GET(get("/api/v1/deliveries/00000000-0000-4000-8000-000000000000", auditor), ctx({ id: "00000000-0000-4000-8000-000000000000" }))).status).toBe(404);
   });
 
   it("refuse anonymous callers", async () => {

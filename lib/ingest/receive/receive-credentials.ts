@@ -65,7 +65,8 @@ export async function receiveCredentials(
     await countRejection(pool, "credentials", "contains-token", {});
     return problemOutcome(422, "Token refused", "The body contains a signed JWT. Send the decoded claims only ({\"kind\":\"oidc-claims\",\"claims\":{…}}); Custody never stores usable tokens.");
   }
-  const record = json as { kind?: unknown; Records?: unknown; "detail-type"?: unknown; claims?: { iss?: unknown; jti?: unknown } };
+  // JSON that is not an object (null, a number) is stored as an unknown record and marked invalid later.
+  const record = (json !== null && typeof json === "object" ? json : {}) as { kind?: unknown; Records?: unknown; "detail-type"?: unknown; claims?: { iss?: unknown; jti?: unknown } };
   const issuer = record.kind === "oidc-claims" ? record.claims?.iss : undefined;
   if (typeof issuer === "string" && !options.issuers.includes(issuer.replace(/\/+$/, ""))) {
     await countRejection(pool, "credentials", "unknown-issuer", {});

@@ -44,8 +44,9 @@ async function respond(req: IncomingMessage, res: ServerResponse, receive: (requ
     // After a 413 the rest of the body is not read: close instead of draining it.
     send(res, outcome, outcome.status === 413);
   } catch (error) {
-    if (req.destroyed || res.headersSent) return;
     logEvent("error", "ingest.unexpected_error", { path: req.url, error: (error as Error).message });
+    // A fully read request counts as destroyed in Node; only a gone response means nobody is listening.
+    if (res.headersSent || res.destroyed) return;
     send(res, problemOutcome(500, "Internal server error", "The delivery was not stored; retry later."), false);
   }
 }

@@ -1,4 +1,4 @@
-// GET /api/v1/deliveries/{id}[?format=raw] — one stored delivery (redacted headers, body, SHA-256, what it is evidence for), or its body byte for byte (who: any role, session or token).
+// GET /api/v1/deliveries/{id}[?format=raw] — one stored delivery (redacted headers, body, SHA-256, what it is evidence for), or its body byte for byte (who: auditor or admin, session or token: raw bodies can carry pipeline variables and build env).
 import { ZDeliveryQuery } from "@/lib/contracts/provenance";
 import { getDelivery } from "@/lib/domain/get-delivery";
 import { getDeliveryBody } from "@/lib/domain/get-delivery-body";
