@@ -1,17 +1,14 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { setPriority } from "node:os";
 import { join } from "node:path";
 
-// Processing can wait, acknowledging cannot: under a burst the OS runs the receiving listener and
-// the dashboard before the worker, and the worker catches up when the burst is over.
-const WORKER_NICENESS = 5;
 const RESTART_DELAY_MS = 2_000;
 
 export type TSupervisedWorker = { stop: () => Promise<void> };
 
 /**
- * Runs `custody worker` as a child process at lower CPU priority and restarts it (after a short
- * delay, saying so) if it exits while Custody is running; deliveries meanwhile wait in the database.
+ * Runs `custody worker` as a child process, so processing never shares an event loop with the
+ * receiving listener, and restarts it (after a short delay, saying so) if it exits while Custody is
+ * running; deliveries meanwhile wait in the database.
  */
 export function superviseWorker(root: string, env: NodeJS.ProcessEnv): TSupervisedWorker {
   let child: ChildProcess | undefined;
@@ -19,14 +16,6 @@ export function superviseWorker(root: string, env: NodeJS.ProcessEnv): TSupervis
   let restartTimer: NodeJS.Timeout | undefined;
   const launch = () => {
     child = spawn(process.execPath, [join(root, "bin", "custody.mjs"), "worker"], { cwd: root, stdio: "inherit", env });
-    const pid = child.pid;
-    if (pid) {
-      try {
-        setPriority(pid, WORKER_NICENESS);
-      } catch {
-        // Not permitted on this system: the worker runs at normal priority.
-      }
-    }
     child.on("exit", (code, signal) => {
       // Ctrl-C reaches the whole process group, so the worker may exit just before `stop` is called.
       restartTimer = setTimeout(() => {
