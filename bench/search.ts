@@ -9,6 +9,7 @@ import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { applyMigrations } from "../lib/db/apply-migrations.ts";
+import { cpuSnapshot, cpuUsage, sampleLoad } from "./lib/cpu.ts";
 import { defaultSize, GENERATOR_VERSION, runSeed, seededTables, type TSeedSize } from "./lib/search-seed.ts";
 import { round, summarize, type TSummary } from "./lib/stats.ts";
 
@@ -286,6 +287,8 @@ async function main(): Promise<number> {
   log(`measuring ${tasks.length} queries one at a time`);
   const samples = new Map<string, number[]>();
   const started = performance.now();
+  const cpuBefore = cpuSnapshot();
+  const load = sampleLoad();
   for (const task of tasks) {
     const t0 = performance.now();
     await task.run();
@@ -303,6 +306,8 @@ async function main(): Promise<number> {
       overviewMs[String(days)]!.push(performance.now() - t0);
     }
   }
+  const cpu = cpuUsage(cpuBefore, cpuSnapshot(), {});
+  const loadSeen = load.stop();
   await closeDb();
 
   const classes: Record<string, TSummary> = {};
@@ -324,7 +329,7 @@ async function main(): Promise<number> {
   }
   const result = {
     startedAt: new Date(Date.now() - measureSeconds * 1000).toISOString(),
-    machine: { cpus: cpus().length, loadavg: loadavg() },
+    machine: { cpus: cpus().length, loadavg: loadavg(), load: loadSeen, cpu },
     database: settings.database,
     seed,
     samplesPerClass: settings.samples,
@@ -340,6 +345,12 @@ async function main(): Promise<number> {
   writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
   log("");
   log(`result: ${relative(root, file)}`);
+  if (cpu) {
+    log(
+      `machine during the run: ${cpu.machineBusyCores} of ${cpus().length} cores busy (this process ${cpu.benchCores}, Postgres ${cpu.postgresCores}, ` +
+        `other work ${cpu.otherCores}); load average up to ${loadSeen.max}`,
+    );
+  }
   log(`deployments list: p95=${deploymentsP95}ms`);
   log(`overview: 30d p50=${overview["30"].p50}ms max=${overview["30"].max}ms, 90d p50=${overview["90"].p50}ms max=${overview["90"].max}ms`);
   log(`search: filter_p95=${filterP95}ms text_p95=${textP95}ms receipt_p95=${receiptP95}ms`);

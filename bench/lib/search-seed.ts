@@ -141,6 +141,7 @@ export function seedSteps(size: TSeedSize, end: Date): { name: string; sql: stri
         CREATE TABLE bench.approval AS
           SELECT m, 1 AS n, approver1 AS u FROM bench.mr
           UNION ALL SELECT m, 2, approver2 FROM bench.mr WHERE approver2 IS NOT NULL AND approver2 <> approver1;
+        CREATE INDEX ON bench.approval (m);
         INSERT INTO merge_request (id, project_id, external_id, iid, title, state, source_branch, target_branch, head_sha, merge_commit_sha,
             web_url, author_account_id, merged_by_account_id, opened_at, merged_at, closed_at, source_updated_at)
           SELECT bench.uuid('mr', m), bench.uuid('project', mr.p), (200000 + m)::text, iid, title, state, branch, 'main', head_sha,

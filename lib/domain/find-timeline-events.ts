@@ -27,6 +27,25 @@ const DEPLOYMENTS_OF_SHA = `SELECT d.id, d.environment, d.status, d.occurred_at 
     UNION SELECT d2.id FROM ci_job j JOIN deployment d2 ON d2.job_external_id = j.external_id AND d2.project_id = j.project_id WHERE j.sha LIKE $1)
   ORDER BY d.occurred_at DESC LIMIT 20`;
 
+/** Newest rows a free-text search reads in time order before it turns to the trigram index. */
+const TEXT_WINDOW = 5_000;
+
+const COLUMNS = "id::text, occurred_at, kind, source, title, project_path, environment, actor, sha, refs, delivery_id";
+
+type TRow = {
+  id: string;
+  occurred_at: Date;
+  kind: string;
+  source: string;
+  title: string;
+  project_path: string | null;
+  environment: string | null;
+  actor: string | null;
+  sha: string | null;
+  refs: string[];
+  delivery_id: string | null;
+};
+
 /**
  * The timeline, newest first, keyset-paged on (occurred_at, id). `q` is an exact identifier when it
  * looks like one (full or short SHA, `group/project!iid`, a pipeline/build/job number) and free text
@@ -43,64 +62,82 @@ export async function findTimelineEvents(query: TTimelineQuery): Promise<TTimeli
   if (query.cursor && !cursor) throw new BadCursorError("cursor is not valid");
   const where: string[] = [];
   const values: unknown[] = [];
-  const add = (sql: (n: string) => string, value: unknown) => {
+  const param = (value: unknown) => {
     values.push(value);
-    where.push(sql(`$${values.length}`));
+    return `$${values.length}`;
   };
   const pool = getPool();
   const q = query.q?.trim();
+  let identifier = false;
+  let text: { exact: string; indexed: string } | null = null;
   if (q) {
-    if (SHA.test(q)) {
-      values.push(`${q.toLowerCase()}%`, q.toLowerCase());
-      where.push(`(sha LIKE $${values.length - 1} OR refs @> ARRAY[$${values.length}])`);
-    } else if (MR_REF.test(q)) add((n) => `refs @> ARRAY[${n}]::text[]`, q);
-    else if (NUMBER.test(q)) add((n) => `refs @> ARRAY[${n}]::text[]`, q.replace(/^#/, ""));
-    else
-      add(
-        (n) =>
-          `timeline_search_text(title, actor, project_path, refs) ILIKE ${n}
-           AND (title ILIKE ${n} OR actor ILIKE ${n} OR project_path ILIKE ${n} OR array_to_string(refs, ' ') ILIKE ${n})`,
-        `%${escapeLike(q)}%`,
-      );
+    identifier = true;
+    if (SHA.test(q)) where.push(`(sha LIKE ${param(`${q.toLowerCase()}%`)} OR refs @> ARRAY[${param(q.toLowerCase())}])`);
+    else if (MR_REF.test(q)) where.push(`refs @> ARRAY[${param(q)}]::text[]`);
+    else if (NUMBER.test(q)) where.push(`refs @> ARRAY[${param(q.replace(/^#/, ""))}]::text[]`);
+    else {
+      identifier = false;
+      const n = param(`%${escapeLike(q)}%`);
+      const exact = `(title ILIKE ${n} OR actor ILIKE ${n} OR project_path ILIKE ${n} OR array_to_string(refs, ' ') ILIKE ${n})`;
+      text = { exact, indexed: `timeline_search_text(title, actor, project_path, refs) ILIKE ${n} AND ${exact}` };
+    }
   }
-  if (query.project) add((n) => `project_path = ${n}`, query.project);
-  if (query.environment) add((n) => `environment = ${n}`, query.environment);
-  if (query.person) add((n) => `actor = ${n}`, query.person);
+  if (query.project) where.push(`project_path = ${param(query.project)}`);
+  if (query.environment) where.push(`environment = ${param(query.environment)}`);
+  if (query.person) where.push(`actor = ${param(query.person)}`);
   if (query.kind) {
     const { rows: kinds } = await pool.query<{ kind: string }>(DISTINCT_KINDS, [query.kind]);
     // One kind reads its (kind, occurred_at, id) index in page order; several let the planner choose.
-    if (kinds.length === 1) add((n) => `kind = ${n}`, kinds[0]!.kind);
-    else add((n) => `kind = ANY(${n}::text[])`, kinds.map((k) => k.kind));
+    if (kinds.length === 1) where.push(`kind = ${param(kinds[0]!.kind)}`);
+    else where.push(`kind = ANY(${param(kinds.map((k) => k.kind))}::text[])`);
   }
-  if (query.from) add((n) => `occurred_at >= ${n}`, new Date(query.from));
-  if (query.to) add((n) => `occurred_at < ${n}`, new Date(query.to));
-  if (cursor) {
-    values.push(cursor.at, cursor.id);
-    where.push(`(occurred_at, id) < ($${values.length - 1}, $${values.length}::bigint)`);
+  if (query.from) where.push(`occurred_at >= ${param(new Date(query.from))}`);
+  if (query.to) where.push(`occurred_at < ${param(new Date(query.to))}`);
+  if (cursor) where.push(`(occurred_at, id) < (${param(cursor.at)}, ${param(cursor.id)}::bigint)`);
+  const limit = param(query.limit + 1);
+  const filtered = (extra: string | null) => {
+    const all = extra ? [...where, extra] : where;
+    return all.length ? `WHERE ${all.join(" AND ")}` : "";
+  };
+
+  let rows: TRow[];
+  if (text) {
+    // Free text: a word in every tenth row shows up among the newest rows, and reading them in time order
+    // is cheapest; a rare one is cheapest through the trigram index. Which one a string is the planner
+    // cannot tell (substring estimates are guesses), so the newest rows are tried first. When they hold a
+    // full page, that page is exact: every match outside them is older than all of them.
+    const window = param(TEXT_WINDOW);
+    ({ rows } = await pool.query<TRow>(
+      `SELECT ${COLUMNS} FROM (SELECT * FROM timeline_event ${filtered(null)} ORDER BY occurred_at DESC, id DESC LIMIT ${window}) recent
+       WHERE ${text.exact} ORDER BY occurred_at DESC, recent.id DESC LIMIT ${limit}`,
+      values,
+    ));
+    if (rows.length <= query.limit) {
+      ({ rows } = await pool.query<TRow>(
+        `WITH hit AS MATERIALIZED (SELECT * FROM timeline_event ${filtered(text.indexed)})
+         SELECT ${COLUMNS} FROM hit ORDER BY occurred_at DESC, hit.id DESC LIMIT ${limit}`,
+        values.slice(0, -1),
+      ));
+    }
+  } else if (identifier) {
+    // An identifier names few rows, but they can be old (build #17 of every pipeline ran long ago): walking
+    // the time index from now until a page turns up could read most of the table. So its matches are
+    // fetched through their indexes first and sorted afterwards.
+    ({ rows } = await pool.query<TRow>(
+      `WITH hit AS MATERIALIZED (SELECT * FROM timeline_event ${filtered(null)})
+       SELECT ${COLUMNS} FROM hit ORDER BY occurred_at DESC, hit.id DESC LIMIT ${limit}`,
+      values,
+    ));
+  } else {
+    ({ rows } = await pool.query<TRow>(
+      `SELECT ${COLUMNS} FROM timeline_event ${filtered(null)} ORDER BY occurred_at DESC, timeline_event.id DESC LIMIT ${limit}`,
+      values,
+    ));
   }
-  values.push(query.limit + 1);
-  const { rows } = await pool.query<{
-    id: string;
-    occurred_at: Date;
-    kind: string;
-    source: string;
-    title: string;
-    project_path: string | null;
-    environment: string | null;
-    actor: string | null;
-    sha: string | null;
-    refs: string[];
-    delivery_id: string | null;
-  }>(
-    `SELECT id::text, occurred_at, kind, source, title, project_path, environment, actor, sha, refs, delivery_id
-     FROM timeline_event ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
-     ORDER BY occurred_at DESC, timeline_event.id DESC LIMIT $${values.length}`,
-    values,
-  );
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   const deployments =
-    q && SHA.test(q)
+    q && identifier && SHA.test(q)
       ? (
           await pool.query<{ id: string; environment: string; status: string | null; occurred_at: Date }>(DEPLOYMENTS_OF_SHA, [
             `${q.toLowerCase()}%`,
