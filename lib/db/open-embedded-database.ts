@@ -1,6 +1,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
 import { resolve, join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 
 export type TEmbeddedDatabase = {
@@ -67,7 +68,8 @@ export async function openEmbeddedDatabase(dataDirInput: string): Promise<TEmbed
   let pglite: PGlite | undefined;
   let server: PGLiteSocketServer | undefined;
   try {
-    pglite = await PGlite.create(join(dataDir, "pgdata"));
+    // pg_trgm backs the timeline's free-text index (a migration creates the extension).
+    pglite = await PGlite.create(join(dataDir, "pgdata"), { extensions: { pg_trgm } });
     server = new PGLiteSocketServer({ db: pglite, host: "127.0.0.1", port: 0, maxConnections: 64 });
     await server.start();
   } catch (error) {

@@ -25,42 +25,46 @@ export async function getDeployReceipt(id: string): Promise<TDeployReceipt | nul
     deployment.provider === "gitlab" ? `gitlab:deployment:${deployment.externalId}` : `buildkite:deployment:${deployment.externalId}`,
   );
 
-  // The build and job that deployed (Buildkite), or the GitLab job that deployed.
-  const deployBuild = deployment.buildExternalId
-    ? await db.build.findUnique({ where: { externalId: deployment.buildExternalId } })
-    : null;
-  const deployJob =
+  // The build and job that deployed (Buildkite), or the GitLab job that deployed. Independent lookups
+  // run concurrently throughout: the receipt's time is its longest chain of round trips, not their sum.
+  const [deployBuild, deployJob] = await Promise.all([
+    deployment.buildExternalId ? db.build.findUnique({ where: { externalId: deployment.buildExternalId } }) : null,
     deployment.provider === "gitlab" && deployment.jobExternalId && deployment.projectId
-      ? await db.ciJob.findUnique({ where: { projectId_externalId: { projectId: deployment.projectId, externalId: deployment.jobExternalId } } })
-      : null;
+      ? db.ciJob.findUnique({ where: { projectId_externalId: { projectId: deployment.projectId, externalId: deployment.jobExternalId } } })
+      : null,
+  ]);
   const sha = deployment.commitSha ?? deployJob?.sha ?? deployBuild?.commitSha ?? null;
   const projectPath = deployment.project?.path ?? deployBuild?.gitlabProjectPath ?? null;
 
-  // Merge requests: by merge/squash commit, by head SHA, or named in the build's meta-data.
+  // Merge requests: by merge/squash commit, by head SHA, or named in the build's meta-data (the first
+  // merge request of that project and iid, as a findFirst would pick).
   const mrLinks = new Map<string, string>();
-  if (sha) {
-    const bySha = await db.mergeRequest.findMany({
-      where: { OR: [{ mergeCommitSha: sha }, { squashCommitSha: sha }, { headSha: sha }] },
-      select: { id: true, mergeCommitSha: true, squashCommitSha: true },
-    });
-    for (const mr of bySha) {
+  const byMeta =
+    deployBuild?.gitlabMrIid && deployBuild.gitlabProjectPath
+      ? await db.mergeRequest.findFirst({ where: { iid: deployBuild.gitlabMrIid, project: { path: deployBuild.gitlabProjectPath } }, select: { id: true } })
+      : null;
+  const mergeRequests =
+    sha || byMeta
+      ? await db.mergeRequest.findMany({
+          where: { OR: [...(sha ? [{ mergeCommitSha: sha }, { squashCommitSha: sha }, { headSha: sha }] : []), ...(byMeta ? [{ id: byMeta.id }] : [])] },
+          include: {
+            project: true,
+            author: true,
+            mergedBy: true,
+            approvals: { include: { account: true }, orderBy: { approvedAt: "asc" } },
+            commits: true,
+          },
+        })
+      : [];
+  for (const mr of mergeRequests) {
+    if (sha && (mr.mergeCommitSha === sha || mr.squashCommitSha === sha || mr.headSha === sha)) {
       mrLinks.set(mr.id, mr.mergeCommitSha === sha ? "merge_commit_sha" : mr.squashCommitSha === sha ? "squash_commit_sha" : "head_sha");
-    }
+    } else mrLinks.set(mr.id, "build meta_data GITLAB_MR_IID");
   }
-  if (deployBuild?.gitlabMrIid && deployBuild.gitlabProjectPath) {
-    const mr = await db.mergeRequest.findFirst({ where: { iid: deployBuild.gitlabMrIid, project: { path: deployBuild.gitlabProjectPath } } });
-    if (mr && !mrLinks.has(mr.id)) mrLinks.set(mr.id, "build meta_data GITLAB_MR_IID");
-  }
-  const mergeRequests = await db.mergeRequest.findMany({
-    where: { id: { in: [...mrLinks.keys()] } },
-    include: {
-      project: true,
-      author: true,
-      mergedBy: true,
-      approvals: { include: { account: true }, orderBy: { approvedAt: "asc" } },
-      commits: true,
-    },
-  });
+  // Commit authors are only needed at the end: read them while the CI chain is followed.
+  const shas = mergeRequests.flatMap((mr) => mr.commits.map((c) => c.sha));
+  const commitRowsPending = shas.length ? db.commit.findMany({ where: { sha: { in: shas } }, select: { sha: true, authorEmail: true } }) : Promise.resolve([]);
+  commitRowsPending.catch(() => {}); // awaited below; this only keeps an early failure elsewhere from leaving it unhandled
   for (const mr of mergeRequests) {
     evidenceKeys.add(`gitlab:mr:${mr.project.externalId}:${mr.iid}`);
     for (const a of mr.approvals) evidenceKeys.add(`gitlab:mr-approval:${mr.project.externalId}:${mr.iid}:${a.account.externalId}`);
@@ -122,8 +126,7 @@ export async function getDeployReceipt(id: string): Promise<TDeployReceipt | nul
     .sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || a.id.localeCompare(b.id))
     .map((d) => ({ deliveryId: d.id, source: d.source, event: d.eventType, sha256: d.sha256, receivedAt: d.receivedAt.toISOString(), origin: d.origin }));
 
-  const shas = mergeRequests.flatMap((mr) => mr.commits.map((c) => c.sha));
-  const commitRows = shas.length ? await db.commit.findMany({ where: { sha: { in: shas } }, select: { sha: true, authorEmail: true } }) : [];
+  const commitRows = await commitRowsPending;
   const receipt: Omit<TDeployReceipt, "findings"> = {
     id: deployment.id,
     provider: deployment.provider,

@@ -6,6 +6,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PGlite, messages } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import {
   bindMigrationAwareSqlAdapterFactory,
   DriverAdapterError,
@@ -54,7 +55,8 @@ class PGliteScriptAdapter implements SqlDriverAdapter {
   ) {}
 
   static async open(): Promise<PGliteScriptAdapter> {
-    const db = await PGlite.create();
+    // The same extensions the embedded database loads, so migrations that create them replay here too.
+    const db = await PGlite.create({ extensions: { pg_trgm } });
     return new PGliteScriptAdapter(db, await new PrismaPGlite(db).connect());
   }
 
