@@ -185,8 +185,12 @@ export async function processDelivery(pool: pg.Pool, deliveryId: string, force =
     // People follow accounts (and commit emails). Linking is one global pass, so it is queued as a
     // single coalesced job (at most one waiting, run within seconds) instead of running per delivery.
     if ([...touched.values()].some((type) => type === "account" || type === "commit")) {
+      // A waiting (not yet started) pass starts after this delivery's accounts were committed above, so
+      // it will see them: only add one when none waits. This keeps concurrent workers off the job
+      // key's row, which every delivery would otherwise lock in turn.
       await client.query(
-        "SELECT graphile_worker.add_job('link_people', '{}'::json, job_key := 'link-people', run_at := now() + interval '2 seconds', job_key_mode := 'preserve_run_at')",
+        `SELECT graphile_worker.add_job('link_people', '{}'::json, job_key := 'link-people', run_at := now() + interval '2 seconds', job_key_mode := 'preserve_run_at')
+         WHERE NOT EXISTS (SELECT 1 FROM graphile_worker.jobs WHERE key = 'link-people' AND locked_at IS NULL)`,
       );
     }
     await client.query(
