@@ -4,6 +4,7 @@
 //   export: csv=<rows>/s rss=<MB>MB pack10k=n/a verify100k=n/a
 // (the evidence-pack figures come with the evidence pack). Knobs: BENCH_DEPLOYMENTS (default
 // 100000), DATABASE_URL (the server to create the database on), BENCH_KEEP_DB=1.
+import { cpus, loadavg } from "node:os";
 import pg from "pg";
 import { migrateDatabase } from "../lib/db/migrate-database.ts";
 
@@ -115,7 +116,8 @@ async function main(): Promise<void> {
     const { buildChangeManagementReport } = await import("../lib/reports/build-change-management-report.ts");
     const { writeReportCsv } = await import("../lib/reports/write-report-csv.ts");
     const { closeDb } = await import("../lib/db/index.ts");
-    let peakRss = process.memoryUsage().rss;
+    const baselineRss = process.memoryUsage().rss;
+    let peakRss = baselineRss;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
     let batches = 0;
     const report = buildChangeManagementReport(
@@ -123,6 +125,7 @@ async function main(): Promise<void> {
       { onBatch: () => (batches += 1) },
     );
     const start = performance.now();
+    const cpuStart = process.cpuUsage();
     let bytes = 0;
     const reader = writeReportCsv(report).getReader();
     for (;;) {
@@ -131,6 +134,8 @@ async function main(): Promise<void> {
       bytes += value.byteLength;
     }
     const seconds = (performance.now() - start) / 1000;
+    const cpu = process.cpuUsage(cpuStart);
+    const nodeCpuSeconds = (cpu.user + cpu.system) / 1e6;
     clearInterval(sampler);
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
     const summary = report.summary() as { deployments: number; exceptions: number };
@@ -141,6 +146,10 @@ async function main(): Promise<void> {
     console.log(
       `streamed ${summary.deployments} rows (${(bytes / 1024 / 1024).toFixed(1)} MiB CSV, ${batches} batches, ${summary.exceptions} with findings) in ${seconds.toFixed(2)} s; ` +
         `targets: >= ${targets.rowsPerSecond} rows/s ${rate >= targets.rowsPerSecond ? "met" : "MISSED"}, rss < ${targets.rssMb} MB ${rssMb < targets.rssMb ? "met" : "MISSED"}`,
+    );
+    console.log(
+      `node CPU ${nodeCpuSeconds.toFixed(2)} s (${Math.round(summary.deployments / nodeCpuSeconds)} rows per CPU-second); rss before the export ${Math.round(baselineRss / 1024 / 1024)} MB; ` +
+        `machine load average ${loadavg().map((l) => l.toFixed(1)).join(" ")} on ${cpus().length} CPUs (other work on the machine slows the rate)`,
     );
     console.log("pack10k and verify100k: n/a until the evidence pack is built");
     console.log(`export: csv=${rate}/s rss=${rssMb}MB pack10k=n/a verify100k=n/a`);
