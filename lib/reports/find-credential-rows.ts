@@ -25,7 +25,8 @@ type TRow = {
  * Short-lived credentials (OIDC tokens CI jobs held) and AWS role sessions issued in [from, to),
  * oldest first, keyset-paged on (issued_at, key). A role session takes its environment and person
  * from the credential of the same job or subject. The person is the GitLab login, or the Buildkite
- * build's author e-mail.
+ * build's author e-mail. Each kind is keyset-paged on its own index before the two are merged,
+ * so a batch costs the same at the end of a long period as at its start.
  */
 export async function* findCredentialRows(
   query: Pick<TReportQuery, "from" | "to" | "environment">,
@@ -41,25 +42,26 @@ export async function* findCredentialRows(
     if (after) params.push(after.at, after.key);
     const { rows }: { rows: TRow[] } = await pool.query<TRow>(
       `SELECT * FROM (
-         SELECT c.kind, c.key, c.environment, coalesce(c.user_login, b.author_email) AS person, c.subject, c.audience, c.issued_at, c.expires_at,
-                c.job_external_id, c.ref, NULL::text AS role_arn, NULL::text AS source_ip, NULL::text AS error_code
-         FROM credential c
-         LEFT JOIN build_job bj ON c.provider = 'buildkite' AND bj.external_id = c.job_external_id LEFT JOIN build b ON b.id = bj.build_id
-         WHERE c.issued_at >= $1 AND c.issued_at < $2
+         (SELECT c.kind, c.key, c.environment, coalesce(c.user_login, b.author_email) AS person, c.subject, c.audience, c.issued_at, c.expires_at,
+                 c.job_external_id, c.ref, NULL::text AS role_arn, NULL::text AS source_ip, NULL::text AS error_code
+          FROM credential c
+          LEFT JOIN build_job bj ON c.provider = 'buildkite' AND bj.external_id = c.job_external_id LEFT JOIN build b ON b.id = bj.build_id
+          WHERE c.issued_at >= $1 AND c.issued_at < $2 AND (cardinality($3::text[]) = 0 OR c.environment = ANY($3::text[])) ${after ? "AND c.issued_at >= $5 AND (c.issued_at, c.key) > ($5, $6)" : ""}
+          ORDER BY c.issued_at, c.key LIMIT $4)
          UNION ALL
-         SELECT 'aws-role-session', 'role-session:aws:' || r.event_id, m.environment, m.person, r.subject, r.audience, r.issued_at, r.expires_at,
-                r.job_external_id, m.ref, r.role_arn, r.source_ip, r.error_code
-         FROM role_session r
-         LEFT JOIN LATERAL (
-           SELECT c.environment, coalesce(c.user_login, b.author_email) AS person, c.ref FROM credential c
-           LEFT JOIN build_job bj ON c.provider = 'buildkite' AND bj.external_id = c.job_external_id LEFT JOIN build b ON b.id = bj.build_id
-           WHERE (r.job_external_id IS NOT NULL AND c.job_external_id = r.job_external_id) OR (r.subject IS NOT NULL AND c.subject = r.subject)
-           ORDER BY (c.job_external_id = r.job_external_id) DESC NULLS LAST, c.issued_at DESC LIMIT 1
-         ) m ON true
-         WHERE r.issued_at >= $1 AND r.issued_at < $2
+         (SELECT 'aws-role-session', 'role-session:aws:' || r.event_id, m.environment, m.person, r.subject, r.audience, r.issued_at, r.expires_at,
+                 r.job_external_id, m.ref, r.role_arn, r.source_ip, r.error_code
+          FROM role_session r
+          LEFT JOIN LATERAL (
+            SELECT c.environment, coalesce(c.user_login, b.author_email) AS person, c.ref FROM credential c
+            LEFT JOIN build_job bj ON c.provider = 'buildkite' AND bj.external_id = c.job_external_id LEFT JOIN build b ON b.id = bj.build_id
+            WHERE (r.job_external_id IS NOT NULL AND c.job_external_id = r.job_external_id) OR (r.subject IS NOT NULL AND c.subject = r.subject)
+            ORDER BY (c.job_external_id = r.job_external_id) DESC NULLS LAST, c.issued_at DESC LIMIT 1
+          ) m ON true
+          WHERE r.issued_at >= $1 AND r.issued_at < $2 AND (cardinality($3::text[]) = 0 OR m.environment = ANY($3::text[]))
+            ${after ? "AND r.issued_at >= $5 AND (r.issued_at, 'role-session:aws:' || r.event_id) > ($5, $6)" : ""}
+          ORDER BY r.issued_at, 'role-session:aws:' || r.event_id LIMIT $4)
        ) x
-       WHERE (cardinality($3::text[]) = 0 OR x.environment = ANY($3::text[]))
-       ${after ? "AND (x.issued_at, x.key) > ($5, $6)" : ""}
        ORDER BY x.issued_at, x.key LIMIT $4`,
       params,
     );

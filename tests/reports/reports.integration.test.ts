@@ -253,3 +253,25 @@ describe("streaming a long period", () => {
     expect(report.summary()).toMatchObject({ deployments: 2500, exceptions: 2500, findings: { no_merge_request: 2500 } });
   });
 });
+
+describe("paging the credentials report", () => {
+  it("returns every credential and role session once, in order, across batches that split equal times", async () => {
+    await pool.query(
+      `INSERT INTO credential (id, key, kind, provider, issuer, subject, issued_at, expires_at, job_external_id, environment, claims)
+       SELECT gen_random_uuid(), 'k-' || lpad(n::text, 3, '0'), 'oidc', 'gitlab', 'https://gitlab.acme.test', 'sub-' || n, timestamptz '2025-05-01' + make_interval(mins => n / 10),
+              timestamptz '2025-05-01 01:00', 'job-' || n, 'bulk', '{}' FROM generate_series(1, 25) n`,
+    );
+    await pool.query(
+      `INSERT INTO role_session (id, event_id, subject, issued_at, expires_at, job_external_id)
+       SELECT gen_random_uuid(), 'ev-' || lpad(n::text, 3, '0'), 'sub-' || n, timestamptz '2025-05-01' + make_interval(mins => n / 10), timestamptz '2025-05-01 00:30', 'job-' || n
+       FROM generate_series(1, 25) n`,
+    );
+    const { findCredentialRows } = await import("@/lib/reports/find-credential-rows");
+    const rows = await all(findCredentialRows({ from: "2025-05-01T00:00:00Z", to: "2025-05-02T00:00:00Z", environment: ["bulk"] }, { batchSize: 7 }));
+    expect(rows).toHaveLength(50);
+    expect(new Set(rows.map((r) => r.key)).size).toBe(50);
+    const order = rows.map((r) => `${r.issuedAt} ${r.key}`);
+    expect(order).toEqual([...order].sort());
+    expect(rows.filter((r) => r.kind === "aws-role-session").every((r) => r.environment === "bulk" && r.findings.length === 0)).toBe(true);
+  });
+});
