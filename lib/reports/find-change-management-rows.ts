@@ -34,9 +34,12 @@ type TJson<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date
 
 const iso = (d: string | null | undefined) => (d ? new Date(d).toISOString() : null);
 
-/** One round trip, one JSON.parse: the rows come back as a single json_agg value (times as ISO strings), much cheaper than per-column parsing. */
-async function queryJson<T>(pool: pg.Pool, sql: string, params: unknown[]): Promise<{ rows: T[] }> {
-  const { rows } = await pool.query<{ rows: T[] }>({ text: `SELECT coalesce(json_agg(x), '[]'::json) AS rows FROM (${sql}) x`, values: params });
+/**
+ * One round trip, one JSON.parse: the rows come back as a single json_agg value (times as ISO
+ * strings), much cheaper than per-column parsing. `orderBy` (columns of `x`) fixes the order where it matters.
+ */
+async function queryJson<T>(pool: pg.Pool, sql: string, params: unknown[], orderBy?: string): Promise<{ rows: T[] }> {
+  const { rows } = await pool.query<{ rows: T[] }>({ text: `SELECT coalesce(json_agg(x${orderBy ? ` ORDER BY ${orderBy}` : ""}), '[]'::json) AS rows FROM (${sql}) x`, values: params });
   return { rows: rows[0]!.rows };
 }
 
@@ -107,6 +110,7 @@ async function findDeploymentBatch(
      ${after ? "AND (d.occurred_at, d.id) > ($5::timestamptz, $6::uuid)" : ""}
      ORDER BY d.occurred_at, d.id LIMIT $4`,
     params,
+    "x.occurred_at, x.id",
   );
   return deployments;
 }

@@ -43,6 +43,7 @@ async function all<T>(rows: AsyncIterable<T>): Promise<T[]> {
 beforeAll(async () => {
   await truncateAll(pool);
   await truncateAuth(pool);
+  await pool.query("TRUNCATE credential, role_session");
   let index = 0;
   for (const seed of [1, 2]) {
     for (const delivery of buildStory({ seed })) {
@@ -85,6 +86,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await truncateAuth(pool);
   await truncateAll(pool);
+  await pool.query("TRUNCATE credential, role_session");
   await closeDb();
 });
 
