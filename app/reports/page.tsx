@@ -1,14 +1,17 @@
 import type { Metadata } from "next";
-import { NotBuiltYet } from "@/components/not-built-yet";
 import { PageHeader } from "@/components/page-header";
+import { ReportDownloads } from "@/components/reports/report-downloads";
 
 export const metadata: Metadata = { title: "Reports" };
 
 export default function Page() {
   return (
     <>
-      <PageHeader title="Reports" lede="Change-management, credentials and ingest-completeness reports." />
-      <NotBuiltYet>Reports and evidence packs are not built yet.</NotBuiltYet>
+      <PageHeader
+        title="Reports"
+        lede="Change-management, credentials and ingest-completeness reports for an auditor, as CSV, JSON or PDF. Large periods stream as they download; every export is recorded in the audit trail."
+      />
+      <ReportDownloads />
     </>
   );
 }

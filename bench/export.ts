@@ -1,0 +1,161 @@
+// `npm run bench:export`: the change-management CSV for 100,000 deployments, streamed by the same
+// lib functions the route uses (buildChangeManagementReport + writeReportCsv), on a fresh database
+// seeded with SQL (generate_series). Measures rows/s and the process's peak RSS. Ends with one line:
+//   export: csv=<rows>/s rss=<MB>MB pack10k=n/a verify100k=n/a
+// (the evidence-pack figures come with the evidence pack). Knobs: BENCH_DEPLOYMENTS (default
+// 100000), DATABASE_URL (the server to create the database on), BENCH_KEEP_DB=1.
+import { cpus, loadavg } from "node:os";
+import pg from "pg";
+import { migrateDatabase } from "../lib/db/migrate-database.ts";
+
+const serverUrl = process.env.DATABASE_URL || "postgresql://postgres@127.0.0.1:5432/postgres";
+const count = Number(process.env.BENCH_DEPLOYMENTS ?? 100_000);
+if (!Number.isInteger(count) || count <= 0) throw new Error(`BENCH_DEPLOYMENTS must be a positive integer (got ${process.env.BENCH_DEPLOYMENTS})`);
+const targets = { rowsPerSecond: 20_000, rssMb: 300 };
+
+const dbName = `custody_bench_export_${process.pid}`;
+const withDb = (name: string) => {
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+};
+
+async function admin(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Deployments with a full chain each: MR (2 approvals, 1 commit), pipeline + job, build + gate + deploy job, OIDC credential, role session. Some carry findings. */
+async function seed(url: string, n: number): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const u = (expr: string) => `md5(${expr})::uuid`;
+  try {
+    await client.query("BEGIN");
+    await client.query(`INSERT INTO project (id, provider, external_id, path, default_branch) VALUES (${u("'project'")}, 'gitlab', '1', 'acme/bench', 'main')`);
+    await client.query(`INSERT INTO account (id, system, external_id, username, name, email) SELECT ${u("'gl' || i")}, 'gitlab', i::text, 'u' || i, 'User ' || i, NULL FROM generate_series(0, 19) i`);
+    await client.query(`INSERT INTO account (id, system, external_id, name, email) SELECT ${u("'bk' || i")}, 'buildkite', 'bk' || i, 'Lead ' || i, 'lead' || i || '@acme.test' FROM generate_series(0, 4) i`);
+    await client.query(
+      `INSERT INTO merge_request (id, project_id, iid, title, state, head_sha, merge_commit_sha, author_account_id, merged_by_account_id, merged_at)
+       SELECT ${u("'mr' || n")}, ${u("'project'")}, n, 'Change ' || n, CASE WHEN n % 50 = 0 THEN 'opened' ELSE 'merged' END, 'h' || n, 'm' || n,
+              ${u("'gl' || (n % 20)")}, ${u("'gl' || ((n + 1) % 20)")}, timestamptz '2026-01-01' + make_interval(secs => n)
+       FROM generate_series(1, $1) n`,
+      [n],
+    );
+    await client.query(
+      `INSERT INTO merge_request_approval (merge_request_id, account_id, approved_at)
+       SELECT ${u("'mr' || n")}, ${u("'gl' || CASE WHEN k = 1 AND n % 97 = 0 THEN n % 20 ELSE (n + 1 + k) % 20 END")}, timestamptz '2026-01-01' + make_interval(secs => n)
+       FROM generate_series(1, $1) n, generate_series(1, 2) k`,
+      [n],
+    );
+    await client.query(`INSERT INTO commit (project_id, sha, author_email) SELECT ${u("'project'")}, 'c' || n, 'u' || (n % 20) || '@acme.test' FROM generate_series(1, $1) n`, [n]);
+    await client.query(`INSERT INTO merge_request_commit (merge_request_id, sha) SELECT ${u("'mr' || n")}, 'c' || n FROM generate_series(1, $1) n`, [n]);
+    await client.query(
+      `INSERT INTO pipeline (id, project_id, external_id, ref, sha, status, created_at)
+       SELECT ${u("'pl' || n")}, ${u("'project'")}, 'p' || n, 'main', 'm' || n, CASE WHEN n % 40 = 0 THEN 'failed' ELSE 'success' END, timestamptz '2026-01-01' + make_interval(secs => n)
+       FROM generate_series(1, $1) n`,
+      [n],
+    );
+    await client.query(`INSERT INTO ci_job (id, pipeline_id, project_id, external_id, name, status) SELECT ${u("'cj' || n")}, ${u("'pl' || n")}, ${u("'project'")}, 'j' || n, 'build', 'success' FROM generate_series(1, $1) n`, [n]);
+    await client.query(
+      `INSERT INTO build (id, external_id, pipeline_slug, number, state, commit_sha, gitlab_project_path, gitlab_pipeline_id, gitlab_mr_iid)
+       SELECT ${u("'b' || n")}, 'b' || n, 'deploy', n, 'passed', 'm' || n, 'acme/bench', 'p' || n, n FROM generate_series(1, $1) n`,
+      [n],
+    );
+    await client.query(
+      `INSERT INTO build_job (id, build_id, external_id, type, label, state, unblocked_by_account_id, unblocked_at)
+       SELECT ${u("'g' || n")}, ${u("'b' || n")}, 'g' || n, 'manual', 'Deploy?', 'unblocked', ${u("'bk' || (n % 5)")}, timestamptz '2026-01-01' + make_interval(secs => n) FROM generate_series(1, $1) n
+       UNION ALL
+       SELECT ${u("'bj' || n")}, ${u("'b' || n")}, 'bj' || n, 'script', 'deploy', 'passed', NULL, NULL FROM generate_series(1, $1) n`,
+      [n],
+    );
+    await client.query(
+      `INSERT INTO credential (id, key, kind, provider, issuer, subject, audience, issued_at, expires_at, job_external_id, ref, environment, claims)
+       SELECT gen_random_uuid(), 'https://agent.buildkite.com|k' || n, 'oidc', 'buildkite', 'https://agent.buildkite.com', 'organization:acme:pipeline:deploy:ref:refs/heads/main:job:bj' || n, 'sts.amazonaws.com',
+              timestamptz '2026-01-01' + make_interval(secs => n), timestamptz '2026-01-01' + make_interval(secs => n + CASE WHEN n % 100 = 0 THEN 7200 ELSE 300 END),
+              'bj' || n, 'refs/heads/main', 'production', '{}'::jsonb
+       FROM generate_series(1, $1) n`,
+      [n],
+    );
+    await client.query(
+      `INSERT INTO role_session (id, event_id, role_arn, session_name, subject, issued_at, expires_at, job_external_id)
+       SELECT gen_random_uuid(), 'e' || n, 'arn:aws:iam::1:role/deploy', 'buildkite-job-bj' || n, 'organization:acme:pipeline:deploy:ref:refs/heads/main:job:bj' || n,
+              timestamptz '2026-01-01' + make_interval(secs => n + 5), timestamptz '2026-01-01' + make_interval(secs => n + 3605), 'bj' || n
+       FROM generate_series(1, $1) n`,
+      [n],
+    );
+    await client.query(
+      `INSERT INTO deployment (id, provider, external_id, project_id, environment, status, commit_sha, build_external_id, triggered_by_account_id, occurred_at)
+       SELECT ${u("'d' || n")}, 'buildkite', 'd' || n, ${u("'project'")}, CASE WHEN n % 2 = 0 THEN 'production' ELSE 'staging' END, 'success', 'm' || n, 'b' || n,
+              ${u("'gl' || ((n + 5) % 20)")}, timestamptz '2026-01-01' + make_interval(secs => n + 60)
+       FROM generate_series(1, $1) n`,
+      [n],
+    );
+    await client.query("COMMIT");
+    await client.query("ANALYZE");
+  } finally {
+    await client.end();
+  }
+}
+
+async function main(): Promise<void> {
+  await admin(`CREATE DATABASE "${dbName}"`);
+  const url = withDb(dbName);
+  try {
+    await migrateDatabase(url);
+    const seedStart = performance.now();
+    await seed(url, count);
+    console.log(`seeded ${count} deployments with their chains in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
+
+    process.env.DATABASE_URL = url;
+    const { buildChangeManagementReport } = await import("../lib/reports/build-change-management-report.ts");
+    const { writeReportCsv } = await import("../lib/reports/write-report-csv.ts");
+    const { closeDb } = await import("../lib/db/index.ts");
+    const baselineRss = process.memoryUsage().rss;
+    let peakRss = baselineRss;
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
+    let batches = 0;
+    const report = buildChangeManagementReport(
+      { from: "2026-01-01T00:00:00Z", to: "2027-01-01T00:00:00Z", environment: [], format: "csv" },
+      { onBatch: () => (batches += 1) },
+    );
+    const start = performance.now();
+    const cpuStart = process.cpuUsage();
+    let bytes = 0;
+    const reader = writeReportCsv(report).getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      bytes += value.byteLength;
+    }
+    const seconds = (performance.now() - start) / 1000;
+    const cpu = process.cpuUsage(cpuStart);
+    const nodeCpuSeconds = (cpu.user + cpu.system) / 1e6;
+    clearInterval(sampler);
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    const summary = report.summary() as { deployments: number; exceptions: number };
+    await closeDb();
+    if (summary.deployments !== count) throw new Error(`expected ${count} rows, streamed ${summary.deployments}`);
+    const rate = Math.round(summary.deployments / seconds);
+    const rssMb = Math.round(peakRss / 1024 / 1024);
+    console.log(
+      `streamed ${summary.deployments} rows (${(bytes / 1024 / 1024).toFixed(1)} MiB CSV, ${batches} batches, ${summary.exceptions} with findings) in ${seconds.toFixed(2)} s; ` +
+        `targets: >= ${targets.rowsPerSecond} rows/s ${rate >= targets.rowsPerSecond ? "met" : "MISSED"}, rss < ${targets.rssMb} MB ${rssMb < targets.rssMb ? "met" : "MISSED"}`,
+    );
+    console.log(
+      `node CPU ${nodeCpuSeconds.toFixed(2)} s (${Math.round(summary.deployments / nodeCpuSeconds)} rows per CPU-second); rss before the export ${Math.round(baselineRss / 1024 / 1024)} MB; ` +
+        `machine load average ${loadavg().map((l) => l.toFixed(1)).join(" ")} on ${cpus().length} CPUs (other work on the machine slows the rate)`,
+    );
+    console.log("pack10k and verify100k: n/a until the evidence pack is built");
+    console.log(`export: csv=${rate}/s rss=${rssMb}MB pack10k=n/a verify100k=n/a`);
+  } finally {
+    if (process.env.BENCH_KEEP_DB !== "1") await admin(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+  }
+}
+
+await main();

@@ -1,0 +1,325 @@
+import "server-only";
+import type pg from "pg";
+import { getPool } from "@/lib/db";
+import { getEnv } from "@/lib/env";
+import type { TDeployReceipt } from "@/lib/contracts/deployments";
+import type { TChangeManagementRow, TReportQuery } from "@/lib/contracts/reports";
+import { buildReceiptCredentials, type TCredentialRow, type TSessionRow } from "@/lib/domain/build-receipt-credentials";
+import { productionEnvironments } from "@/lib/shared/production-environments";
+import { buildChangeFindings } from "./build-change-findings.ts";
+
+type TDeploymentRow = {
+  id: string;
+  provider: string;
+  environment: string;
+  status: string | null;
+  commit_sha: string | null;
+  job_external_id: string | null;
+  build_external_id: string | null;
+  project_id: string | null;
+  occurred_at: string;
+  path: string | null;
+  default_branch: string | null;
+  deployer: string | null;
+};
+type TBuildRow = { id: string; external_id: string; pipeline_slug: string; number: number; state: string | null; commit_sha: string | null; gitlab_project_path: string | null; gitlab_mr_iid: number | null; gitlab_pipeline_id: string | null };
+type TJobRow = { project_id: string; external_id: string; sha: string | null; pipeline_id: string | null };
+type TMrRow = { id: string; iid: number; state: string | null; title: string | null; head_sha: string | null; merge_commit_sha: string | null; squash_commit_sha: string | null; path: string; author: string | null; merged_by: string | null; merged_at: string | null };
+type TApprovalRow = { merge_request_id: string; username: string | null; approved_at: string; emails: string[] };
+type TPipelineRow = { id: string; external_id: string; status: string | null; ref: string | null; sha: string | null };
+type TGateRow = { build_id: string; external_id: string; type: string | null; label: string | null; state: string | null; name: string | null; email: string | null; unblocked_at: string | null };
+
+/** A row as JSON carries its times as strings. */
+type TJson<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
+
+const iso = (d: string | null | undefined) => (d ? new Date(d).toISOString() : null);
+
+/**
+ * One round trip, one JSON.parse: the rows come back as a single json_agg value (times as ISO
+ * strings), much cheaper than per-column parsing. `orderBy` (columns of `x`) fixes the order where it matters.
+ */
+async function queryJson<T>(pool: pg.Pool, sql: string, params: unknown[], orderBy?: string): Promise<{ rows: T[] }> {
+  const { rows } = await pool.query<{ rows: T[] }>({ text: `SELECT coalesce(json_agg(x${orderBy ? ` ORDER BY ${orderBy}` : ""}), '[]'::json) AS rows FROM (${sql}) x`, values: params });
+  return { rows: rows[0]!.rows };
+}
+
+function group<T, K>(rows: T[], key: (row: T) => K | null | undefined): Map<K, T[]> {
+  const map = new Map<K, T[]>();
+  for (const row of rows) {
+    const k = key(row);
+    if (k === null || k === undefined) continue;
+    const list = map.get(k);
+    if (list) list.push(row);
+    else map.set(k, [row]);
+  }
+  return map;
+}
+
+const unique = <T>(values: (T | null | undefined)[]): T[] => [...new Set(values.filter((v): v is T => v !== null && v !== undefined))];
+
+/** Batches loaded ahead while earlier rows are written, so Postgres and Node work at the same time. */
+const PREFETCH = 3;
+
+/**
+ * Every deployment to the chosen environments in [from, to), oldest first, with the change behind
+ * it and the receipt's findings. Loads `batchSize` deployments at a time (keyset on (occurred_at,
+ * id)) and their chain with a fixed number of set-based queries per batch, at most PREFETCH batches
+ * ahead of the reader, so memory stays flat however long the period; `onBatch` is told the size of
+ * each batch as it is loaded.
+ */
+export async function* findChangeManagementRows(
+  query: Pick<TReportQuery, "from" | "to" | "environment">,
+  options: { batchSize?: number; onBatch?: (size: number) => void; pool?: pg.Pool } = {},
+): AsyncGenerator<TChangeManagementRow> {
+  const pool = options.pool ?? getPool();
+  const batchSize = options.batchSize ?? 1000;
+  const env = getEnv();
+  const inFlight: Promise<TChangeManagementRow[]>[] = [];
+  let after: { at: string; id: string } | null = null;
+  for (;;) {
+    const deployments = await findDeploymentBatch(pool, query, batchSize, after);
+    if (deployments.length) {
+      options.onBatch?.(deployments.length);
+      const last = deployments.at(-1)!;
+      after = { at: last.occurred_at, id: last.id };
+      const loading = loadBatch(pool, deployments, env);
+      // Awaited later, in order; this only keeps a failure from being reported as unhandled meanwhile.
+      loading.catch(() => {});
+      inFlight.push(loading);
+    }
+    const done = deployments.length < batchSize;
+    while (inFlight.length && (done || inFlight.length >= PREFETCH)) yield* await inFlight.shift()!;
+    if (done) return;
+  }
+}
+
+async function findDeploymentBatch(
+  pool: pg.Pool,
+  query: Pick<TReportQuery, "from" | "to" | "environment">,
+  batchSize: number,
+  after: { at: string; id: string } | null,
+): Promise<TDeploymentRow[]> {
+  const params: unknown[] = [query.from, query.to, query.environment, batchSize];
+  if (after) params.push(after.at, after.id);
+  const { rows: deployments } = await queryJson<TDeploymentRow>(
+    pool,
+    `SELECT d.id, d.provider, d.environment, d.status, d.commit_sha, d.job_external_id, d.build_external_id, d.project_id, d.occurred_at,
+            p.path, p.default_branch, coalesce(a.username, a.name) AS deployer
+     FROM deployment d LEFT JOIN project p ON p.id = d.project_id LEFT JOIN account a ON a.id = d.triggered_by_account_id
+     WHERE d.occurred_at >= $1 AND d.occurred_at < $2 AND (cardinality($3::text[]) = 0 OR d.environment = ANY($3::text[]))
+     ${after ? "AND (d.occurred_at, d.id) > ($5::timestamptz, $6::uuid)" : ""}
+     ORDER BY d.occurred_at, d.id LIMIT $4`,
+    params,
+    "x.occurred_at, x.id",
+  );
+  return deployments;
+}
+
+/** The chain behind one batch of deployments: a fixed number of set-based queries, then each deployment picks its links as the receipt does. */
+async function loadBatch(pool: pg.Pool, deployments: TDeploymentRow[], env: ReturnType<typeof getEnv>): Promise<TChangeManagementRow[]> {
+  const out: TChangeManagementRow[] = [];
+  const [{ rows: deployBuilds }, { rows: deployJobs }] = await Promise.all([
+    queryJson<TBuildRow>(
+      pool,
+      `SELECT id, external_id, pipeline_slug, number, state, commit_sha, gitlab_project_path, gitlab_mr_iid, gitlab_pipeline_id FROM build WHERE external_id = ANY($1::text[])`,
+      [unique(deployments.map((d) => d.build_external_id))],
+    ),
+    queryJson<TJobRow>(pool, `SELECT project_id, external_id, sha, pipeline_id FROM ci_job WHERE external_id = ANY($1::text[])`, [
+      unique(deployments.filter((d) => d.provider === "gitlab").map((d) => d.job_external_id)),
+    ]),
+  ]);
+  const deployBuildByExt = new Map(deployBuilds.map((b) => [b.external_id, b]));
+  const deployJobByKey = new Map(deployJobs.map((j) => [`${j.project_id}:${j.external_id}`, j]));
+  const chain = deployments.map((d) => {
+    const build = d.build_external_id ? (deployBuildByExt.get(d.build_external_id) ?? null) : null;
+    const job = d.provider === "gitlab" && d.job_external_id && d.project_id ? (deployJobByKey.get(`${d.project_id}:${d.job_external_id}`) ?? null) : null;
+    return { d, build, job, sha: d.commit_sha ?? job?.sha ?? build?.commit_sha ?? null };
+  });
+
+  const metaMrs = chain.filter((c) => c.build?.gitlab_mr_iid && c.build.gitlab_project_path);
+  const { rows: mrs } = await queryJson<TMrRow>(pool, 
+    `SELECT mr.id, mr.iid, mr.state, mr.title, mr.head_sha, mr.merge_commit_sha, mr.squash_commit_sha, p.path, au.username AS author, mb.username AS merged_by, mr.merged_at
+     FROM merge_request mr JOIN project p ON p.id = mr.project_id
+     LEFT JOIN account au ON au.id = mr.author_account_id LEFT JOIN account mb ON mb.id = mr.merged_by_account_id
+     WHERE mr.merge_commit_sha = ANY($1::text[]) OR mr.squash_commit_sha = ANY($1::text[]) OR mr.head_sha = ANY($1::text[])
+        OR (p.path, mr.iid) IN (SELECT * FROM unnest($2::text[], $3::int[]))`,
+    [unique(chain.map((c) => c.sha)), metaMrs.map((c) => c.build!.gitlab_project_path!), metaMrs.map((c) => c.build!.gitlab_mr_iid!)],
+  );
+  const mrIds = mrs.map((m) => m.id);
+  const [{ rows: approvals }, { rows: commitEmails }, { rows: pipelines }] = await Promise.all([
+    queryJson<TApprovalRow>(pool, 
+      `SELECT a.merge_request_id, ac.username, a.approved_at,
+              ARRAY(SELECT o.email FROM account o WHERE o.email IS NOT NULL AND (o.id = ac.id OR (ac.person_id IS NOT NULL AND o.person_id = ac.person_id))) AS emails
+       FROM merge_request_approval a JOIN account ac ON ac.id = a.account_id
+       WHERE a.merge_request_id = ANY($1::uuid[]) AND a.approved_at IS NOT NULL AND a.revoked_at IS NULL ORDER BY a.approved_at, ac.username`,
+      [mrIds],
+    ),
+    queryJson<{ merge_request_id: string; author_email: string }>(pool, 
+      `SELECT DISTINCT mrc.merge_request_id, c.author_email FROM merge_request_commit mrc JOIN commit c ON c.sha = mrc.sha
+       WHERE mrc.merge_request_id = ANY($1::uuid[]) AND c.author_email IS NOT NULL`,
+      [mrIds],
+    ),
+    queryJson<TPipelineRow>(pool, 
+      `SELECT id, external_id, status, ref, sha FROM pipeline WHERE sha = ANY($1::text[]) OR external_id = ANY($2::text[]) OR id = ANY($3::uuid[]) ORDER BY created_at, id`,
+      [
+        unique([...chain.map((c) => c.sha), ...mrs.map((m) => m.head_sha)]),
+        unique(chain.map((c) => c.build?.gitlab_pipeline_id)),
+        unique(chain.map((c) => c.job?.pipeline_id)),
+      ],
+    ),
+  ]);
+  const [{ rows: ciJobs }, { rows: builds }] = await Promise.all([
+    queryJson<{ pipeline_id: string; external_id: string }>(pool, `SELECT pipeline_id, external_id FROM ci_job WHERE pipeline_id = ANY($1::uuid[])`, [pipelines.map((p) => p.id)]),
+    queryJson<TBuildRow>(
+      pool,
+      `SELECT id, external_id, pipeline_slug, number, state, commit_sha, gitlab_project_path, gitlab_mr_iid, gitlab_pipeline_id FROM build
+       WHERE id = ANY($1::uuid[]) OR commit_sha = ANY($2::text[]) OR gitlab_pipeline_id = ANY($3::text[]) ORDER BY number, id`,
+      [unique(deployBuilds.map((b) => b.id)), unique(chain.map((c) => c.sha)), unique(pipelines.map((p) => p.external_id))],
+    ),
+  ]);
+  const { rows: buildJobs } = await queryJson<TGateRow>(pool, 
+    `SELECT bj.build_id, bj.external_id, bj.type, bj.label, bj.state, ua.name, ua.email, bj.unblocked_at
+     FROM build_job bj LEFT JOIN account ua ON ua.id = bj.unblocked_by_account_id WHERE bj.build_id = ANY($1::uuid[]) ORDER BY bj.unblocked_at, bj.external_id`,
+    [builds.map((b) => b.id)],
+  );
+  const credentials = (
+    await queryJson<TJson<TCredentialRow>>(pool, 
+    `SELECT key, kind, provider, issuer, subject, audience, issued_at, expires_at, job_external_id, ref FROM credential
+     WHERE (provider = 'buildkite' AND job_external_id = ANY($1::text[])) OR (provider = 'gitlab' AND job_external_id = ANY($2::text[]))
+     ORDER BY issued_at, key`,
+    [buildJobs.map((j) => j.external_id), ciJobs.map((j) => j.external_id)],
+    )
+  ).rows.map((c) => ({ ...c, issued_at: new Date(c.issued_at), expires_at: new Date(c.expires_at) }));
+  const sessions = (
+    await queryJson<TJson<TSessionRow>>(pool, 
+    `SELECT event_id, role_arn, session_name, subject, source_ip, issued_at, expires_at, job_external_id FROM role_session
+     WHERE job_external_id = ANY($1::text[]) OR subject = ANY($2::text[]) ORDER BY issued_at, event_id`,
+    [buildJobs.map((j) => j.external_id), unique(credentials.map((c) => c.subject))],
+    )
+  ).rows.map((r) => ({ ...r, issued_at: new Date(r.issued_at), expires_at: r.expires_at ? new Date(r.expires_at) : null }));
+
+  // In-memory indexes over this batch; each deployment then picks its chain as the receipt does.
+  const mrBySha = new Map<string, TMrRow[]>();
+  for (const m of mrs) for (const s of unique([m.merge_commit_sha, m.squash_commit_sha, m.head_sha])) mrBySha.set(s, [...(mrBySha.get(s) ?? []), m]);
+  const mrByRef = new Map(mrs.map((m) => [`${m.path}!${m.iid}`, m]));
+  const approvalsByMr = group(approvals, (a) => a.merge_request_id);
+  const emailsByMr = group(commitEmails, (c) => c.merge_request_id);
+  const pipelinesBySha = group(pipelines, (p) => p.sha);
+  const pipelinesByExt = group(pipelines, (p) => p.external_id);
+  const pipelineById = new Map(pipelines.map((p) => [p.id, p]));
+  const ciJobsByPipeline = group(ciJobs, (j) => j.pipeline_id);
+  const buildById = new Map(builds.map((b) => [b.id, b]));
+  const buildsBySha = group(builds, (b) => b.commit_sha);
+  const buildsByPipeline = group(builds, (b) => b.gitlab_pipeline_id);
+  const jobsByBuild = group(buildJobs, (j) => j.build_id);
+  const credentialsByJob = group(credentials, (c) => (c.job_external_id ? `${c.provider}:${c.job_external_id}` : null));
+  const sessionsByJob = group(sessions, (s) => s.job_external_id);
+  const sessionsBySubject = group(sessions, (s) => s.subject);
+  const approverEmails = new Map(approvals.filter((a) => a.username).map((a) => [a.username!, a.emails]));
+
+  for (const { d, build, job, sha } of chain) {
+    const linkedMrs = new Map<string, TMrRow>();
+    for (const m of sha ? (mrBySha.get(sha) ?? []) : []) linkedMrs.set(m.id, m);
+    const metaMr = build?.gitlab_mr_iid && build.gitlab_project_path ? mrByRef.get(`${build.gitlab_project_path}!${build.gitlab_mr_iid}`) : undefined;
+    if (metaMr) linkedMrs.set(metaMr.id, metaMr);
+    const mrList = [...linkedMrs.values()];
+
+    const linkedPipelines = new Map<string, TPipelineRow>();
+    for (const s of unique([sha, ...mrList.map((m) => m.head_sha)])) for (const p of pipelinesBySha.get(s) ?? []) linkedPipelines.set(p.id, p);
+    for (const p of build?.gitlab_pipeline_id ? (pipelinesByExt.get(build.gitlab_pipeline_id) ?? []) : []) linkedPipelines.set(p.id, p);
+    const jobPipeline = job?.pipeline_id ? pipelineById.get(job.pipeline_id) : undefined;
+    if (jobPipeline) linkedPipelines.set(jobPipeline.id, jobPipeline);
+    const pipelineList = [...linkedPipelines.values()];
+
+    const linkedBuilds = new Map<string, TBuildRow>();
+    const deployBuild = build ? buildById.get(build.id) : undefined;
+    if (deployBuild) linkedBuilds.set(deployBuild.id, deployBuild);
+    for (const b of sha ? (buildsBySha.get(sha) ?? []) : []) linkedBuilds.set(b.id, b);
+    for (const p of pipelineList) for (const b of buildsByPipeline.get(p.external_id) ?? []) linkedBuilds.set(b.id, b);
+    const buildList = [...linkedBuilds.values()];
+
+    const bkJobs = buildList.flatMap((b) => (jobsByBuild.get(b.id) ?? []).map((j) => j.external_id));
+    const glJobs = pipelineList.flatMap((p) => (ciJobsByPipeline.get(p.id) ?? []).map((j) => j.external_id));
+    const myCredentials = [...bkJobs.flatMap((id) => credentialsByJob.get(`buildkite:${id}`) ?? []), ...glJobs.flatMap((id) => credentialsByJob.get(`gitlab:${id}`) ?? [])].sort(
+      (a, b) => a.issued_at.getTime() - b.issued_at.getTime() || a.key.localeCompare(b.key),
+    );
+    const mySessions = new Map<string, TSessionRow>();
+    for (const id of bkJobs) for (const s of sessionsByJob.get(id) ?? []) mySessions.set(s.event_id, s);
+    for (const c of myCredentials) for (const s of sessionsBySubject.get(c.subject) ?? []) mySessions.set(s.event_id, s);
+    const sessionList = [...mySessions.values()].sort((a, b) => a.issued_at.getTime() - b.issued_at.getTime() || a.event_id.localeCompare(b.event_id));
+
+    const receipt: Omit<TDeployReceipt, "findings"> = {
+      id: d.id,
+      provider: d.provider,
+      project: d.path ?? build?.gitlab_project_path ?? null,
+      environment: d.environment,
+      status: d.status,
+      commitSha: sha,
+      startedAt: null,
+      finishedAt: null,
+      occurredAt: iso(d.occurred_at)!,
+      triggeredBy: d.deployer ? { username: d.deployer } : null,
+      mergeRequests: mrList.map((m) => ({
+        iid: m.iid,
+        project: m.path,
+        title: m.title,
+        url: null,
+        state: m.state,
+        author: m.author ? { username: m.author } : null,
+        approvers: (approvalsByMr.get(m.id) ?? []).map((a) => ({ username: a.username, approvedAt: iso(a.approved_at) })),
+        mergedBy: m.merged_by ? { username: m.merged_by } : null,
+        mergedAt: iso(m.merged_at),
+        commits: [],
+        commitAuthorEmails: (emailsByMr.get(m.id) ?? []).map((c) => c.author_email),
+        linkedBy: "",
+      })),
+      pipelines: pipelineList.map((p) => ({ provider: "gitlab" as const, id: p.external_id, status: p.status, ref: p.ref, sha: p.sha, source: null, url: null, triggeredBy: null, jobs: [], linkedBy: "" })),
+      builds: buildList.map((b) => ({
+        provider: "buildkite" as const,
+        pipeline: b.pipeline_slug,
+        number: b.number,
+        state: b.state,
+        url: null,
+        creator: null,
+        gates: (jobsByBuild.get(b.id) ?? [])
+          .filter((j) => j.type === "manual")
+          .map((j) => ({ label: j.label, state: j.state, unblockedBy: j.name || j.email ? { name: j.name, email: j.email } : null, unblockedAt: iso(j.unblocked_at) })),
+        linkedBy: "",
+      })),
+      credentials: buildReceiptCredentials(myCredentials, sessionList),
+      evidence: [],
+    };
+    const findings = buildChangeFindings(receipt, approverEmails, {
+      maxCredentialLifetimeSeconds: env.CUSTODY_CREDENTIAL_MAX_LIFETIME,
+      allowedAudiences: env.CUSTODY_CREDENTIAL_AUDIENCES,
+      production: productionEnvironments.includes(d.environment),
+      defaultBranches: d.default_branch ? [d.default_branch] : undefined,
+    });
+    out.push({
+      deploymentId: d.id,
+      occurredAt: receipt.occurredAt,
+      environment: d.environment,
+      project: receipt.project,
+      provider: d.provider,
+      status: d.status,
+      commitSha: sha,
+      deployer: d.deployer,
+      mergeRequests: receipt.mergeRequests.map((m) => `${m.project}!${m.iid} (${m.state ?? "unknown"})`),
+      authors: unique(receipt.mergeRequests.map((m) => m.author?.username)),
+      approvers: receipt.mergeRequests.flatMap((m) => m.approvers.map((a) => `${a.username ?? "?"} ${a.approvedAt ?? ""}`.trim())),
+      mergedBy: unique(receipt.mergeRequests.map((m) => m.mergedBy?.username)),
+      pipelines: receipt.pipelines.map((p) => `#${p.id} ${p.status ?? "unknown"}`),
+      builds: receipt.builds.map((b) => `${b.pipeline}#${b.number} ${b.state ?? "unknown"}`),
+      gates: receipt.builds.flatMap((b) =>
+        b.gates.map((g) => `${g.label ?? "gate"}: ${g.state ?? "unknown"}${g.unblockedBy ? ` by ${g.unblockedBy.email ?? g.unblockedBy.name}` : ""}${g.unblockedAt ? ` ${g.unblockedAt}` : ""}`),
+      ),
+      credentials: receipt.credentials.map((c) =>
+        c.kind === "aws-role-session"
+          ? `role session ${c.roleSession?.roleArn ?? "?"} ${c.lifetimeSeconds ?? "?"}s`
+          : `${c.kind} ${c.subject ?? "?"} ${c.lifetimeSeconds ?? "?"}s${c.roleSession ? ` -> ${c.roleSession.roleArn ?? "?"}` : ""}`,
+      ),
+      findings,
+    });
+  }
+  return out;
+}
