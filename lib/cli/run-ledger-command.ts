@@ -49,7 +49,8 @@ export async function runLedgerCommand(args: string[]): Promise<number> {
     return 2;
   }
   if (sub === "verify" && configured.status === "ok") trusted.push(configured);
-  if (sub === "checkpoint" && configured.status !== "ok") {
+  const signingKey = configured.status === "ok" ? configured : null;
+  if (sub === "checkpoint" && !signingKey) {
     console.error("CUSTODY_SIGNING_KEY is not set: checkpoints need a signing key (create one with `npx custody keygen`).");
     return 2;
   }
@@ -69,10 +70,10 @@ export async function runLedgerCommand(args: string[]): Promise<number> {
       if (result.checkpoints === 0) console.log("No checkpoints yet: nothing is signed (set CUSTODY_SIGNING_KEY for the worker).");
       return 0;
     }
-    if (sub === "checkpoint") {
+    if (sub === "checkpoint" && signingKey) {
       while ((await appendToLedger(pool, { sweep: true })) > 0);
-      const checkpoint = await createCheckpoint(pool, configured as Extract<typeof configured, { status: "ok" }>);
-      console.log(`Checkpoint ${checkpoint!.number}: ${checkpoint!.treeSize} entries, root ${checkpoint!.rootHash.toString("hex")}.`);
+      const checkpoint = (await createCheckpoint(pool, signingKey))!;
+      console.log(`Checkpoint ${checkpoint.number}: ${checkpoint.treeSize} entries, root ${checkpoint.rootHash.toString("hex")}.`);
       return 0;
     }
     const { rows } = await pool.query<{ number: string; statement: string; signature: Buffer }>(
