@@ -8,6 +8,7 @@ import type { TSigningKeyStatus } from "./get-signing-key.ts";
 
 const BATCH = 1000;
 const CHECKPOINT_CHECK_MS = 10_000;
+const LOOKBACK_MS = 30_000;
 
 export type TLedgerRunner = { stop: () => Promise<void> };
 
@@ -27,6 +28,7 @@ export function startLedger(
   let failing = false;
   let sweepDone = false;
   let lastCheckpointCheck = 0;
+  let lastLookback = Date.now();
   const key = options.signingKey;
   if (key.status === "missing") logEvent("warn", "ledger.unsigned", { message: "CUSTODY_SIGNING_KEY is not set: the ledger records entries but no checkpoints are signed or written" });
   if (key.status === "invalid") logEvent("error", "ledger.unsigned", { message: `${key.message}; no checkpoints are written` });
@@ -61,9 +63,14 @@ export function startLedger(
   };
 
   const tick = async (): Promise<number> => {
-    // The first pass of each worker sweeps every row: deliveries stored before the ledger existed.
-    const appended = await appendToLedger(pool, { limit: BATCH, sweep: !sweepDone });
-    if (appended < BATCH) sweepDone = true;
+    // The first pass of each worker sweeps every row (deliveries stored before the ledger existed);
+    // every LOOKBACK_MS a pass also looks behind the newest appended time for late commits.
+    const lookback = Date.now() - lastLookback >= LOOKBACK_MS;
+    const appended = await appendToLedger(pool, { limit: BATCH, sweep: !sweepDone, lookback });
+    if (appended < BATCH) {
+      sweepDone = true;
+      if (lookback) lastLookback = Date.now();
+    }
     if (key.status === "ok" && Date.now() - lastCheckpointCheck >= CHECKPOINT_CHECK_MS) {
       lastCheckpointCheck = Date.now();
       const due = await pool.query<{ due: boolean }>(

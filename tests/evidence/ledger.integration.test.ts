@@ -80,15 +80,20 @@ describe("appending", () => {
     expect(stored.leaf_hash.equals(hashLeaf(Buffer.from(canonical)))).toBe(true);
   });
 
-  it("the regular pass finds new rows without a sweep; a row stored with an old time waits for the sweep", async () => {
+  it("the regular pass appends new rows; a late commit waits for the lookback pass, an old time for the sweep", async () => {
     await insertDelivery(pool);
     await drain();
     const fresh = await insertDelivery(pool);
-    const late = await insertDelivery(pool, '{"late":1}', new Date(Date.now() - 3_600_000));
+    const lateCommit = await insertDelivery(pool, '{"late":1}', new Date(Date.now() - 60_000));
+    const oldTime = await insertDelivery(pool, '{"old":1}', new Date(Date.now() - 3_600_000));
     expect(await appendToLedger(pool)).toBe(1);
-    expect((await entries()).map((e) => e.ref_id)).toContain(fresh);
+    expect((await entries()).at(-1)!.ref_id).toBe(fresh);
+    expect(await appendToLedger(pool)).toBe(0);
+    expect(await appendToLedger(pool, { lookback: true })).toBe(1);
+    expect((await entries()).at(-1)!.ref_id).toBe(lateCommit);
+    expect(await appendToLedger(pool, { lookback: true })).toBe(0);
     expect(await appendToLedger(pool, { sweep: true })).toBe(1);
-    expect((await entries()).at(-1)!.ref_id).toBe(late);
+    expect((await entries()).at(-1)!.ref_id).toBe(oldTime);
   });
 
   it("concurrent appenders on separate connections append every row exactly once, without holes", async () => {
