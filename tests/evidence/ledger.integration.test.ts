@@ -7,6 +7,7 @@ import { appendToLedger } from "@/lib/evidence/append-to-ledger";
 import { buildDeliveryLeaf, deliveryLeafColumns, type TDeliveryLeafRow } from "@/lib/evidence/build-leaf";
 import { createCheckpoint } from "@/lib/evidence/create-checkpoint";
 import { hashLeaf, rootFromFrontier, appendToFrontier } from "@/lib/evidence/merkle";
+import { buildConsistencyProof, buildInclusionProof, verifyConsistencyProof, verifyInclusionProof } from "@/lib/evidence/merkle-proofs";
 import { verifyLedger } from "@/lib/evidence/verify-ledger";
 import { truncateAll } from "../support/graph-snapshot.ts";
 import { asTableOwner, insertAuditEntry, insertDelivery, newSigningKey, resetLedger } from "../support/ledger-fixtures.ts";
@@ -173,6 +174,10 @@ describe("checkpoints and verification", () => {
     expect(rows[2]!.root_hash.equals(rootFromFrontier(frontier))).toBe(true);
     expect(rows[0]!.statement).toMatch(/^custody-ledger-checkpoint\/v1\nnumber 0\ntree_size 3\nroot [0-9a-f]{64}\ntime .+Z\nprevious -\nkey [0-9a-f]{64}\n$/);
     expect(await verifyLedger(pool, [key])).toEqual({ ok: true, entries: 4n, checkpoints: 3, root: rootFromFrontier(frontier).toString("hex") });
+
+    // Proofs for the evidence pack come from the stored leaf hashes: seq 1 is in checkpoint 0, and checkpoint 0's tree is a prefix of checkpoint 1's.
+    expect(verifyInclusionProof(leaves[1]!, 1, 3, buildInclusionProof(leaves.slice(0, 3), 1), rows[0]!.root_hash)).toBe(true);
+    expect(verifyConsistencyProof(3, 4, rows[0]!.root_hash, rows[1]!.root_hash, buildConsistencyProof(leaves, 3))).toBe(true);
   });
 
   it("a checkpoint written while appends run takes turns with them, never in the middle of a batch", async () => {
