@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { defineConfig } from "@playwright/test";
 import { approvalPolicy, buildkitePort, buildkiteToken, buildkiteUrl } from "./e2e/support/buildkite.ts";
 import { appPort, appUrl, gitlabPort, gitlabUrl, recheckSeconds, roleGroups } from "./e2e/support/gitlab.ts";
+import { ledgerSigningKey } from "./e2e/support/ledger-key.ts";
 import { webhookSecrets } from "./e2e/support/webhook-secrets.ts";
 
 // E2E runs the built app on a real Postgres database that scripts/e2e-server.mjs creates, signing in
@@ -40,6 +41,8 @@ const appEnv = {
   BUILDKITE_API_TOKEN: buildkiteToken,
   BUILDKITE_ORG: "acme",
   CUSTODY_APPROVAL_POLICY: approvalPolicy,
+  // Checkpoints are signed with a throwaway key; Settings shows its fingerprint.
+  CUSTODY_SIGNING_KEY: ledgerSigningKey,
 };
 
 export default defineConfig({

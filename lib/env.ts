@@ -126,6 +126,8 @@ export const ZEnv = z.object({
   BUILDKITE_ORG: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "must be the organization slug as in buildkite.com/<slug>").optional(),
   BUILDKITE_API_TIMEOUT: duration("10s", 1, 120),
   CUSTODY_APPROVAL_POLICY: approvalPolicy,
+  CUSTODY_SIGNING_KEY: z.string().min(1).optional(),
+  CUSTODY_CHECKPOINT_INTERVAL: duration("1h", 10, 7 * 86_400),
   CUSTODY_ALLOW_INSECURE_DEMO: z
     .literal(insecureDemoOverride, { error: `must be exactly "${insecureDemoOverride}" or unset` })
     .optional(),

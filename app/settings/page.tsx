@@ -3,10 +3,12 @@ import { PageHeader } from "@/components/page-header";
 import { RoleGroupsTable } from "@/components/role-groups-table";
 import { ApiTokensPanel } from "@/components/settings/api-tokens-panel";
 import { AuditTrailPanel } from "@/components/settings/audit-trail-panel";
+import { LedgerPanel } from "@/components/settings/ledger-panel";
 import { PeoplePanel } from "@/components/settings/people-panel";
 import { SessionsPanel } from "@/components/settings/sessions-panel";
 import { getSignInConfig } from "@/lib/auth/get-sign-in-config";
 import { requirePagePrincipal } from "@/lib/auth/require-page-principal";
+import { getLedgerStatus } from "@/lib/evidence/get-ledger-status";
 
 export const metadata: Metadata = { title: "Settings" };
 export const dynamic = "force-dynamic";
@@ -16,9 +18,10 @@ const hours = (seconds: number) => (seconds % 3600 === 0 ? `${seconds / 3600} h`
 export default async function Page() {
   await requirePagePrincipal("admin", "/settings");
   const config = getSignInConfig();
+  const ledger = await getLedgerStatus();
   return (
     <>
-      <PageHeader title="Settings" lede="Sign-in, API tokens, sessions, people links and Custody's own audit trail." />
+      <PageHeader title="Settings" lede="Sign-in, API tokens, sessions, people links, Custody's own audit trail and the ledger signing key." />
       <section className="panel" aria-labelledby="sign-in">
         <h2 id="sign-in">Sign-in</h2>
         {config.demo ? (
@@ -38,6 +41,7 @@ export default async function Page() {
       <SessionsPanel />
       <PeoplePanel />
       <AuditTrailPanel />
+      <LedgerPanel status={ledger} />
     </>
   );
 }

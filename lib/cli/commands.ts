@@ -1,3 +1,5 @@
+import { runKeygenCommand } from "./run-keygen-command.ts";
+import { runLedgerCommand } from "./run-ledger-command.ts";
 import { runMigrateCommand } from "./run-migrate-command.ts";
 import { runPeopleCommand } from "./run-people-command.ts";
 import { runReplayCommand } from "./run-replay-command.ts";
@@ -18,5 +20,7 @@ export const commands: TCommand[] = [
   { name: "replay", summary: "Re-process deliveries by id, source, time range, or all failed.", usage: "<id…> | --failed | [--source S] [--from DATE] [--to DATE] [--state STATE]", run: runReplayCommand },
   { name: "token", summary: "Create, list or revoke API tokens (printed once, stored hashed).", usage: "create --role <viewer|auditor|approver|admin> --name <name> [--expires-in 90d] | list | revoke <id|prefix>", run: runTokenCommand },
   { name: "people", summary: "List accounts without a person; link or unlink one by hand (audited, with a reason).", usage: "list-unlinked | link <accountId> <personId|new> --reason <why> | unlink <accountId> --reason <why> | relink", run: runPeopleCommand },
+  { name: "keygen", summary: "Create an Ed25519 key pair (PEM) for signing ledger checkpoints.", usage: "[--out <dir>]", run: runKeygenCommand },
+  { name: "ledger", summary: "Verify the ledger against its signed checkpoints, sign one now, or export them.", usage: "verify [--public-key <pem>]… | checkpoint | export [--after N]", run: runLedgerCommand },
   { name: "migrate", summary: "Apply pending database migrations (as `prisma migrate deploy` would).", run: runMigrateCommand },
 ];

@@ -10,7 +10,7 @@ import { resolveDatabaseUrl } from "./resolve-database-url.ts";
 export function createWorkerPool(concurrency: number): pg.Pool {
   const pool = new pg.Pool({
     connectionString: resolveDatabaseUrl(getEnv()),
-    max: concurrency + 1,
+    max: concurrency + 2, // + the dispatcher and the ledger loop
     connectionTimeoutMillis: 10_000,
     idleTimeoutMillis: 30_000,
     application_name: "custody-worker",

@@ -8,6 +8,8 @@ import { logEvent } from "@/lib/shared/log-event";
 import { processDelivery } from "@/lib/ingest/process/process-delivery";
 import { linkAccounts } from "@/lib/people/link-accounts";
 import { startDispatcher } from "./start-dispatcher.ts";
+import { getSigningKey } from "@/lib/evidence/get-signing-key";
+import { startLedger } from "@/lib/evidence/start-ledger";
 
 // graphile-worker: jobs live in Postgres (no extra service), are picked up at once through
 // LISTEN/NOTIFY, and are locked with SKIP LOCKED so several workers never run one job at the same
@@ -65,8 +67,15 @@ export async function runWorker(options: { concurrency?: number } = {}): Promise
     },
   });
   const dispatcher = startDispatcher(pool, { connectionString: resolveDatabaseUrl(env), pollMs: 500 });
+  const ledger = startLedger(pool, {
+    connectionString: resolveDatabaseUrl(env),
+    pollMs: 1_000,
+    checkpointSeconds: env.CUSTODY_CHECKPOINT_INTERVAL,
+    signingKey: getSigningKey(),
+  });
   const stopRunner = runner.stop.bind(runner);
   runner.stop = async () => {
+    await ledger.stop();
     await dispatcher.stop();
     await stopRunner();
   };

@@ -1,0 +1,113 @@
+import "server-only";
+import pg from "pg";
+import { deliveriesChannel } from "@/lib/queue/announce-deliveries";
+import { logEvent } from "@/lib/shared/log-event";
+import { appendToLedger } from "./append-to-ledger.ts";
+import { createCheckpoint } from "./create-checkpoint.ts";
+import type { TSigningKeyStatus } from "./get-signing-key.ts";
+
+const BATCH = 1000;
+const CHECKPOINT_CHECK_MS = 10_000;
+const LOOKBACK_MS = 30_000;
+
+export type TLedgerRunner = { stop: () => Promise<void> };
+
+/**
+ * The worker's ledger loop: appends stored deliveries and audit entries in batches when receivers
+ * announce deliveries (LISTEN) and every `pollMs` (audit entries are not announced), and writes a
+ * signed checkpoint every `checkpointSeconds` (after a full sweep, so it covers everything stored
+ * before it). Without a usable key it appends but writes no checkpoints, and says so once.
+ */
+export function startLedger(
+  pool: pg.Pool,
+  options: { connectionString: string; pollMs: number; checkpointSeconds: number; signingKey: TSigningKeyStatus },
+): TLedgerRunner {
+  let running = true;
+  let wake: (() => void) | undefined;
+  let listener: pg.Client | undefined;
+  let failing = false;
+  let sweepDone = false;
+  let lastCheckpointCheck = 0;
+  let lastLookback = Date.now();
+  const key = options.signingKey;
+  if (key.status === "missing") logEvent("warn", "ledger.unsigned", { message: "CUSTODY_SIGNING_KEY is not set: the ledger records entries but no checkpoints are signed or written" });
+  if (key.status === "invalid") logEvent("error", "ledger.unsigned", { message: `${key.message}; no checkpoints are written` });
+
+  const nudge = () => wake?.();
+  const sleep = () =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, options.pollMs);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    }).finally(() => {
+      wake = undefined;
+    });
+
+  const listen = async () => {
+    if (!running || listener) return;
+    const client = new pg.Client({ connectionString: options.connectionString, application_name: "custody-ledger" });
+    client.on("error", () => {
+      if (listener === client) listener = undefined;
+      void client.end().catch(() => {});
+    });
+    client.on("notification", nudge);
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${deliveriesChannel}`);
+      listener = client;
+    } catch {
+      void client.end().catch(() => {});
+    }
+  };
+
+  const tick = async (): Promise<number> => {
+    // The first pass of each worker sweeps every row (deliveries stored before the ledger existed);
+    // every LOOKBACK_MS a pass also looks behind the newest appended time for late commits.
+    const lookback = Date.now() - lastLookback >= LOOKBACK_MS;
+    const appended = await appendToLedger(pool, { limit: BATCH, sweep: !sweepDone, lookback });
+    if (appended < BATCH) {
+      sweepDone = true;
+      if (lookback) lastLookback = Date.now();
+    }
+    if (key.status === "ok" && Date.now() - lastCheckpointCheck >= CHECKPOINT_CHECK_MS) {
+      lastCheckpointCheck = Date.now();
+      const due = await pool.query<{ due: boolean }>(
+        "SELECT coalesce(max(created_at) <= now() - make_interval(secs => $1), true) AS due FROM ledger_checkpoint",
+        [options.checkpointSeconds],
+      );
+      if (due.rows[0]?.due) {
+        while ((await appendToLedger(pool, { limit: BATCH, sweep: true })) > 0 && running);
+        const checkpoint = await createCheckpoint(pool, key, { intervalSeconds: options.checkpointSeconds });
+        if (checkpoint) logEvent("info", "ledger.checkpoint", { number: checkpoint.number.toString(), treeSize: checkpoint.treeSize.toString(), root: checkpoint.rootHash.toString("hex") });
+      }
+    }
+    return appended;
+  };
+
+  const loop = (async () => {
+    while (running) {
+      await listen();
+      let appended = 0;
+      try {
+        appended = await tick();
+        if (failing) logEvent("info", "ledger.recovered", {});
+        failing = false;
+      } catch (error) {
+        if (!failing) logEvent("error", "ledger.failed", { error: (error as Error).message });
+        failing = true;
+      }
+      if (appended < BATCH && running) await sleep();
+    }
+  })();
+
+  return {
+    stop: async () => {
+      running = false;
+      nudge();
+      await loop;
+      await listener?.end().catch(() => {});
+    },
+  };
+}
