@@ -45,7 +45,7 @@ const settings = {
   lagRate: num("BENCH_LAG_RATE", 100),
   lagSeconds: num("BENCH_LAG_SECONDS", 20),
   lagTimeoutSeconds: num("BENCH_LAG_TIMEOUT_SECONDS", 300),
-  drainTimeoutSeconds: num("BENCH_DRAIN_TIMEOUT_SECONDS", 180),
+  drainTimeoutSeconds: num("BENCH_DRAIN_TIMEOUT_SECONDS", 600),
   poolSize: num("DATABASE_POOL_SIZE", 10),
   build: (process.env.BENCH_BUILD ?? "auto") as "auto" | "skip",
   phases: new Set((process.env.BENCH_PHASES ?? "saturation,fixed,lag").split(",").map((s) => s.trim()).filter(Boolean)),
