@@ -1,6 +1,7 @@
 import "server-only";
-import pg from "pg";
+import type pg from "pg";
 import { deliveriesChannel } from "@/lib/queue/announce-deliveries";
+import { startNotifiedLoop } from "@/lib/queue/start-notified-loop";
 import { logEvent } from "@/lib/shared/log-event";
 import { appendToLedger } from "./append-to-ledger.ts";
 import { createCheckpoint } from "./create-checkpoint.ts";
@@ -22,45 +23,13 @@ export function startLedger(
   pool: pg.Pool,
   options: { connectionString: string; pollMs: number; checkpointSeconds: number; signingKey: TSigningKeyStatus },
 ): TLedgerRunner {
-  let running = true;
-  let wake: (() => void) | undefined;
-  let listener: pg.Client | undefined;
-  let failing = false;
+  let stopping = false;
   let sweepDone = false;
   let lastCheckpointCheck = 0;
   let lastLookback = Date.now();
   const key = options.signingKey;
   if (key.status === "missing") logEvent("warn", "ledger.unsigned", { message: "CUSTODY_SIGNING_KEY is not set: the ledger records entries but no checkpoints are signed or written" });
   if (key.status === "invalid") logEvent("error", "ledger.unsigned", { message: `${key.message}; no checkpoints are written` });
-
-  const nudge = () => wake?.();
-  const sleep = () =>
-    new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, options.pollMs);
-      wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    }).finally(() => {
-      wake = undefined;
-    });
-
-  const listen = async () => {
-    if (!running || listener) return;
-    const client = new pg.Client({ connectionString: options.connectionString, application_name: "custody-ledger" });
-    client.on("error", () => {
-      if (listener === client) listener = undefined;
-      void client.end().catch(() => {});
-    });
-    client.on("notification", nudge);
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${deliveriesChannel}`);
-      listener = client;
-    } catch {
-      void client.end().catch(() => {});
-    }
-  };
 
   const tick = async (): Promise<number> => {
     // The first pass of each worker sweeps every row (deliveries stored before the ledger existed);
@@ -78,7 +47,7 @@ export function startLedger(
         [options.checkpointSeconds],
       );
       if (due.rows[0]?.due) {
-        while ((await appendToLedger(pool, { limit: BATCH, sweep: true })) > 0 && running);
+        while ((await appendToLedger(pool, { limit: BATCH, sweep: true })) > 0 && !stopping);
         const checkpoint = await createCheckpoint(pool, key, { intervalSeconds: options.checkpointSeconds });
         if (checkpoint) logEvent("info", "ledger.checkpoint", { number: checkpoint.number.toString(), treeSize: checkpoint.treeSize.toString(), root: checkpoint.rootHash.toString("hex") });
       }
@@ -86,28 +55,18 @@ export function startLedger(
     return appended;
   };
 
-  const loop = (async () => {
-    while (running) {
-      await listen();
-      let appended = 0;
-      try {
-        appended = await tick();
-        if (failing) logEvent("info", "ledger.recovered", {});
-        failing = false;
-      } catch (error) {
-        if (!failing) logEvent("error", "ledger.failed", { error: (error as Error).message });
-        failing = true;
-      }
-      if (appended < BATCH && running) await sleep();
-    }
-  })();
+  const loop = startNotifiedLoop({
+    name: "ledger",
+    connectionString: options.connectionString,
+    channel: deliveriesChannel,
+    pollMs: options.pollMs,
+    step: async () => ({ more: (await tick()) >= BATCH }),
+  });
 
   return {
     stop: async () => {
-      running = false;
-      nudge();
-      await loop;
-      await listener?.end().catch(() => {});
+      stopping = true;
+      await loop.stop();
     },
   };
 }

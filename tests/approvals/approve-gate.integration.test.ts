@@ -35,6 +35,19 @@ async function gateInBuildkite(gate: { pipeline: string; number: number; jobExte
   await mock("builds", { pipeline: gate.pipeline, number: gate.number, state: "blocked", blocked: true, jobs: [{ id: "job-tests", type: "script", state: "passed" }, { id: gate.jobExternalId, type: "manual", state: "blocked" }], ...extra });
 }
 
+/**
+ * Bob approves while Buildkite's unblock answer times out (having applied the unblock or not) and the
+ * read after it fails too, so the call's outcome is unknown. Returns Bob's answer.
+ */
+async function approveWithUnknownOutcome(gateId: string, bob: Awaited<ReturnType<typeof signedInPrincipal>>, applied: boolean) {
+  await fault({ on: "unblock", delayMs: 1500, apply: applied });
+  const first = approveGate(gateId, bob, {}, client);
+  // The read before the call succeeds; the read after the timeout fails.
+  await new Promise((resolve) => setTimeout(resolve, 400));
+  await fault({ on: "get", status: 502, body: { message: "Bad Gateway" } });
+  return first;
+}
+
 beforeAll(async () => {
   bk = await startMockBuildkite({ port: 0, token, org: "acme" });
 });
@@ -172,12 +185,7 @@ describe("approving a gate", () => {
     const gate = await seedGate();
     await gateInBuildkite(gate);
     const bob = await signedInPrincipal("bob", "approver");
-    await fault({ on: "unblock", delayMs: 1500, apply: true });
-    const first = approveGate(gate.gateId, bob, {}, client);
-    // The read before the call succeeds; the read after the timeout fails.
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    await fault({ on: "get", status: 502, body: { message: "Bad Gateway" } });
-    const outcome = await first;
+    const outcome = await approveWithUnknownOutcome(gate.gateId, bob, true);
     expect(outcome.status).toBe(504);
     expect((outcome.body as { detail: string }).detail).toContain("Custody will read the build again");
     expect(await db.gateAction.findUniqueOrThrow({ where: { buildJobId: gate.gateId } })).toMatchObject({ state: "unknown" });
@@ -190,11 +198,7 @@ describe("approving a gate", () => {
     const gate = await seedGate();
     await gateInBuildkite(gate);
     const bob = await signedInPrincipal("bob", "approver");
-    await fault({ on: "unblock", delayMs: 1500, apply: true });
-    const first = approveGate(gate.gateId, bob, {}, client);
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    await fault({ on: "get", status: 502, body: { message: "Bad Gateway" } });
-    expect((await first).status).toBe(504);
+    expect((await approveWithUnknownOutcome(gate.gateId, bob, true)).status).toBe(504);
     const list = await findWaitingGates(await signedInPrincipal("cat", "approver"));
     expect(list.items[0]!.action).toMatchObject({ kind: "unblock", state: "done" });
     expect(await calls("unblock")).toHaveLength(1);
@@ -219,11 +223,7 @@ describe("a closed gate stays closed", () => {
     const gate = await seedGate();
     await gateInBuildkite(gate);
     const bob = await signedInPrincipal("bob", "approver");
-    await fault({ on: "unblock", delayMs: 1500, apply: false });
-    const first = approveGate(gate.gateId, bob, {}, client);
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    await fault({ on: "get", status: 502, body: { message: "Bad Gateway" } });
-    expect((await first).status).toBe(504);
+    expect((await approveWithUnknownOutcome(gate.gateId, bob, false)).status).toBe(504);
     expect(await db.gateAction.findUniqueOrThrow({ where: { buildJobId: gate.gateId } })).toMatchObject({ state: "unknown" });
     const viewer = await signedInPrincipal("cat", "viewer");
     await Promise.all([findWaitingGates(viewer), findWaitingGates(viewer)]);
