@@ -95,3 +95,11 @@ test("an API path that is not in the policy is not served", async () => {
   const response = await fetch(`${appUrl}/api/v1/not-a-route`, { headers: callers.find((c) => c.name === "admin token")!.headers });
   expect(response.status).toBe(404);
 });
+
+test("a literal % in a path segment is a name that does not exist, not a server error", async () => {
+  const headers = callers.find((c) => c.name === "viewer session")!.headers;
+  for (const path of ["/api/v1/builds/deploy%25api/7", "/api/v1/merge-requests/acme/100%25/3", "/api/v1/pipelines/acme/100%25/3", "/builds/deploy%25api/7", "/accounts/gitlab/100%25"]) {
+    const response = await fetch(`${appUrl}${path}`, { headers, redirect: "manual" });
+    expect(response.status, path).toBe(404);
+  }
+});

@@ -1,4 +1,5 @@
 import http from "node:http";
+import { forwardedFor } from "@/lib/http/forwarded-for";
 
 // Hop-by-hop headers belong to one connection and are not forwarded (RFC 9110 §7.6.1). Framing
 // (transfer-encoding) is redone by Node for each side, so an HTTP/1.0 client gets an unchunked body.
@@ -19,7 +20,7 @@ function forwardable(headers: http.IncomingHttpHeaders): http.OutgoingHttpHeader
  */
 export function proxyToDashboard(req: http.IncomingMessage, res: http.ServerResponse, port: number): void {
   const headers = forwardable(req.headers);
-  headers["x-forwarded-for"] ??= req.socket.remoteAddress ?? "";
+  headers["x-forwarded-for"] = forwardedFor(req);
   headers["x-forwarded-host"] ??= req.headers.host ?? "";
   headers["x-forwarded-port"] ??= String(req.socket.localPort ?? "");
   headers["x-forwarded-proto"] ??= "http";

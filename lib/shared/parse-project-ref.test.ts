@@ -6,7 +6,13 @@ describe("parseProjectRef", () => {
   it("reads a nested project path and a number from URL segments, in either form", () => {
     expect(parseProjectRef(["acme", "payments-api", "17"])).toEqual({ project: "acme/payments-api", number: "17" });
     expect(parseProjectRef(["acme", "team", "payments-api!17"])).toEqual({ project: "acme/team/payments-api", number: "17" });
-    expect(parseProjectRef(["acme%2Fpayments-api!17"])).toEqual({ project: "acme/payments-api", number: "17" });
+    // Next.js hands segments over decoded: /merge-requests/acme%2Fpayments-api!17 arrives as one segment with a slash.
+    expect(parseProjectRef(["acme/payments-api!17"])).toEqual({ project: "acme/payments-api", number: "17" });
+  });
+
+  it("takes segments as given, so a literal % is part of the name rather than an error", () => {
+    expect(parseProjectRef(["acme", "100%", "3"])).toEqual({ project: "acme/100%", number: "3" });
+    expect(parseProjectRef(["acme", "a%41", "3"])).toEqual({ project: "acme/a%41", number: "3" });
   });
 
   it("refuses segments without a trailing number", () => {

@@ -8,6 +8,7 @@ import { AccountLink } from "@/components/provenance/account-link";
 import { CiRunsTable } from "@/components/provenance/ci-runs-table";
 import { DeploymentsTable } from "@/components/provenance/deployments-table";
 import { EvidenceTable } from "@/components/provenance/evidence-table";
+import { LinkedMergeRequests } from "@/components/provenance/linked-merge-requests";
 import { StatusBadge } from "@/components/status-badge";
 import { getPipeline } from "@/lib/domain/get-pipeline";
 import { entityPaths } from "@/lib/shared/entity-paths";
@@ -60,15 +61,7 @@ export default async function PipelinePage({ params }: { params: Promise<{ ref: 
             <tr>
               <th scope="row">Merge requests</th>
               <td>
-                {pipeline.mergeRequests.length === 0
-                  ? "none found for this commit"
-                  : pipeline.mergeRequests.map((mr) => (
-                      <span key={mr.iid}>
-                        <Link href={entityPaths.mergeRequest(mr.project, mr.iid)}>{`${mr.project}!${mr.iid}`}</Link> {mr.title} <StatusBadge value={mr.state} />{" "}
-                        <span className="empty">({mr.linkedBy})</span>
-                        <br />
-                      </span>
-                    ))}
+                <LinkedMergeRequests mergeRequests={pipeline.mergeRequests} empty="none found for this commit" />
               </td>
             </tr>
           </tbody>

@@ -1,5 +1,6 @@
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { forwardedFor } from "@/lib/http/forwarded-for";
 import { problemOutcome } from "@/lib/http/problem-outcome";
 import { logEvent } from "@/lib/shared/log-event";
 import { securityHeaders } from "@/lib/shared/security-headers";
@@ -20,8 +21,8 @@ function headersOf(req: IncomingMessage): Headers {
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
   }
-  // Same rule as the dashboard server: the socket address unless the client (or a proxy) sent one.
-  if (!headers.has("x-forwarded-for") && req.socket.remoteAddress) headers.set("x-forwarded-for", req.socket.remoteAddress);
+  const address = forwardedFor(req);
+  if (address) headers.set("x-forwarded-for", address);
   return headers;
 }
 

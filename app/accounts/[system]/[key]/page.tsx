@@ -8,7 +8,7 @@ export const dynamic = "force-dynamic";
 /** An account named by system and username/email/id: forwards to its person, or to its activity while unlinked. */
 export default async function AccountPage({ params }: { params: Promise<{ system: string; key: string }> }) {
   const { system, key } = await params;
-  const path = await findAccountPath(decodeURIComponent(system), decodeURIComponent(key));
+  const path = await findAccountPath(system, key);
   if (!path) notFound();
   redirect(path);
 }

@@ -8,6 +8,7 @@ import { AccountLink } from "@/components/provenance/account-link";
 import { CiRunsTable } from "@/components/provenance/ci-runs-table";
 import { DeploymentsTable } from "@/components/provenance/deployments-table";
 import { EvidenceTable } from "@/components/provenance/evidence-table";
+import { LinkedMergeRequests } from "@/components/provenance/linked-merge-requests";
 import { StatusBadge } from "@/components/status-badge";
 import { getBuild } from "@/lib/domain/get-build";
 import { entityPaths } from "@/lib/shared/entity-paths";
@@ -17,7 +18,7 @@ export const dynamic = "force-dynamic";
 
 export default async function BuildPage({ params }: { params: Promise<{ pipeline: string; number: string }> }) {
   const { pipeline: slug, number } = await params;
-  const build = /^[0-9]{1,9}$/.test(number) ? await getBuild(decodeURIComponent(slug), Number(number)) : null;
+  const build = /^[0-9]{1,9}$/.test(number) ? await getBuild(slug, Number(number)) : null;
   if (!build) notFound();
   const gates = build.jobs.filter((j) => j.type === "manual");
   const steps = build.jobs.filter((j) => j.type !== "manual");
@@ -76,14 +77,7 @@ export default async function BuildPage({ params }: { params: Promise<{ pipeline
             <tr>
               <th scope="row">Merge requests</th>
               <td>
-                {build.mergeRequests.length === 0
-                  ? "none found"
-                  : build.mergeRequests.map((mr) => (
-                      <span key={`${mr.project}!${mr.iid}`}>
-                        <Link href={entityPaths.mergeRequest(mr.project, mr.iid)}>{`${mr.project}!${mr.iid}`}</Link> {mr.title} <span className="empty">({mr.linkedBy})</span>
-                        <br />
-                      </span>
-                    ))}
+                <LinkedMergeRequests mergeRequests={build.mergeRequests} empty="none found" />
               </td>
             </tr>
           </tbody>
