@@ -110,6 +110,73 @@ const u64 = (b, at) => {
   return Number(v);
 };
 
+// The only header bytes a pack has (what create-zip-writer.ts writes): STORE, UTF-8 names, no time,
+// no extra field but the ZIP64 offset. Comparing whole headers makes every header byte count.
+const DOS_DATE = 0x21;
+function localHeader(name, crc, size) {
+  const nameBytes = Buffer.from(name, "utf8");
+  const h = Buffer.alloc(30 + nameBytes.length);
+  h.writeUInt32LE(0x04034b50, 0);
+  h.writeUInt16LE(20, 4);
+  h.writeUInt16LE(0x0800, 6);
+  h.writeUInt16LE(DOS_DATE, 12);
+  h.writeUInt32LE(crc, 14);
+  h.writeUInt32LE(size, 18);
+  h.writeUInt32LE(size, 22);
+  h.writeUInt16LE(nameBytes.length, 26);
+  nameBytes.copy(h, 30);
+  return h;
+}
+function centralEntry(name, crc, size, offset) {
+  const nameBytes = Buffer.from(name, "utf8");
+  const zip64 = offset >= 0xffffffff;
+  const e = Buffer.alloc(46 + nameBytes.length + (zip64 ? 12 : 0));
+  e.writeUInt32LE(0x02014b50, 0);
+  e.writeUInt16LE((3 << 8) | 45, 4);
+  e.writeUInt16LE(zip64 ? 45 : 20, 6);
+  e.writeUInt16LE(0x0800, 8);
+  e.writeUInt16LE(DOS_DATE, 14);
+  e.writeUInt32LE(crc, 16);
+  e.writeUInt32LE(size, 20);
+  e.writeUInt32LE(size, 24);
+  e.writeUInt16LE(nameBytes.length, 28);
+  e.writeUInt16LE(zip64 ? 12 : 0, 30);
+  e.writeUInt32LE((0o100644 << 16) >>> 0, 38);
+  e.writeUInt32LE(zip64 ? 0xffffffff : offset, 42);
+  nameBytes.copy(e, 46);
+  if (zip64) {
+    e.writeUInt16LE(1, 46 + nameBytes.length);
+    e.writeUInt16LE(8, 48 + nameBytes.length);
+    e.writeBigUInt64LE(BigInt(offset), 50 + nameBytes.length);
+  }
+  return e;
+}
+
+function endRecords(count, cdSize, cdOffset) {
+  const needs64 = count >= 0xffff || cdOffset >= 0xffffffff || cdSize >= 0xffffffff;
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(needs64 ? 0xffff : count, 8);
+  end.writeUInt16LE(needs64 ? 0xffff : count, 10);
+  end.writeUInt32LE(needs64 ? 0xffffffff : cdSize, 12);
+  end.writeUInt32LE(needs64 ? 0xffffffff : cdOffset, 16);
+  if (!needs64) return end;
+  const record = Buffer.alloc(56);
+  record.writeUInt32LE(0x06064b50, 0);
+  record.writeBigUInt64LE(44n, 4);
+  record.writeUInt16LE((3 << 8) | 45, 12);
+  record.writeUInt16LE(45, 14);
+  record.writeBigUInt64LE(BigInt(count), 24);
+  record.writeBigUInt64LE(BigInt(count), 32);
+  record.writeBigUInt64LE(BigInt(cdSize), 40);
+  record.writeBigUInt64LE(BigInt(cdOffset), 48);
+  const locator = Buffer.alloc(20);
+  locator.writeUInt32LE(0x07064b50, 0);
+  locator.writeBigUInt64LE(BigInt(cdOffset + cdSize), 8);
+  locator.writeUInt32LE(1, 16);
+  return Buffer.concat([record, locator, end]);
+}
+
 /**
  * The central directory of a pack, checked to be exactly what the exporter writes: no comment, no
  * gaps or overlaps, entries in the order of their data, STORE, UTF-8 names, no duplicates.
@@ -137,6 +204,8 @@ export function readZipDirectory(src) {
     cdEnd = at;
   }
   if (cdOffset + cdSize !== cdEnd) fail("zip: the central directory does not end where the end record starts");
+  const tail = endRecords(count, cdSize, cdOffset);
+  if (tail.length !== src.size - cdEnd || !src.read(cdEnd, tail.length).equals(tail)) fail("zip: the end records are not the ones a pack has");
   const cd = src.read(cdOffset, cdSize);
   const entries = [];
   const names = new Set();
@@ -144,22 +213,17 @@ export function readZipDirectory(src) {
   let expectedOffset = 0;
   for (let i = 0; i < count; i++) {
     if (p + 46 > cd.length || cd.readUInt32LE(p) !== 0x02014b50) fail(`zip: central directory entry ${i} is malformed`);
-    const flags = cd.readUInt16LE(p + 8);
-    const method = cd.readUInt16LE(p + 10);
     const crc = cd.readUInt32LE(p + 16);
-    let size = cd.readUInt32LE(p + 20);
-    const usize = cd.readUInt32LE(p + 24);
+    const size = cd.readUInt32LE(p + 20);
     const nameLength = cd.readUInt16LE(p + 28);
     const extraLength = cd.readUInt16LE(p + 30);
-    const commentLength = cd.readUInt16LE(p + 32);
-    let offset = cd.readUInt32LE(p + 42);
     const name = cd.subarray(p + 46, p + 46 + nameLength).toString("utf8");
-    const extra = cd.subarray(p + 46 + nameLength, p + 46 + nameLength + extraLength);
-    if (offset === 0xffffffff) {
-      if (extra.length !== 12 || extra.readUInt16LE(0) !== 1 || extra.readUInt16LE(2) !== 8) fail(`zip: ${name}: the ZIP64 offset field is malformed`);
-      offset = u64(extra, 4);
-    } else if (extraLength !== 0) fail(`zip: ${name}: unexpected extra field`);
-    if (method !== 0 || (flags & ~0x0800) !== 0 || size !== usize || commentLength !== 0) fail(`zip: ${name}: not a stored (uncompressed) entry as packs are written`);
+    let offset = cd.readUInt32LE(p + 42);
+    if (offset === 0xffffffff && extraLength === 12) offset = u64(cd, p + 46 + nameLength + 4);
+    const length = 46 + nameLength + extraLength;
+    if (p + length > cd.length || !cd.subarray(p, p + length).equals(centralEntry(name, crc, size, offset))) {
+      fail(`zip: ${name}: the central directory entry is not one a pack has (not stored, or changed)`);
+    }
     if (!name || name.startsWith("/") || name.split("/").includes("..") || name.includes("\\")) fail(`zip: unsafe entry name ${JSON.stringify(name)}`);
     if (names.has(name)) fail(`zip: ${name} appears twice`);
     names.add(name);
@@ -167,7 +231,7 @@ export function readZipDirectory(src) {
     const dataOffset = offset + 30 + Buffer.byteLength(name);
     expectedOffset = dataOffset + size;
     entries.push({ name, crc, size, offset, dataOffset });
-    p += 46 + nameLength + extraLength;
+    p += length;
   }
   if (p !== cd.length) fail("zip: the central directory has trailing bytes");
   if (expectedOffset !== cdOffset) fail("zip: bytes between the last entry and the central directory");
@@ -176,19 +240,8 @@ export function readZipDirectory(src) {
 
 /** An entry's bytes, after checking its local header matches the central directory. */
 function readEntry(src, entry) {
-  const header = src.read(entry.offset, 30 + Buffer.byteLength(entry.name));
-  if (
-    header.length < 30 ||
-    header.readUInt32LE(0) !== 0x04034b50 ||
-    header.readUInt16LE(8) !== 0 ||
-    header.readUInt32LE(14) !== entry.crc ||
-    header.readUInt32LE(18) !== entry.size ||
-    header.readUInt32LE(22) !== entry.size ||
-    header.readUInt16LE(28) !== 0 ||
-    header.subarray(30).toString("utf8") !== entry.name
-  ) {
-    fail(`zip: ${entry.name}: the local header differs from the central directory`);
-  }
+  const expected = localHeader(entry.name, entry.crc, entry.size);
+  if (!src.read(entry.offset, expected.length).equals(expected)) fail(`zip: ${entry.name}: the local header differs from the central directory`);
   const data = src.read(entry.dataOffset, entry.size);
   if (data.length !== entry.size) fail(`zip: ${entry.name} is truncated`);
   return data;
