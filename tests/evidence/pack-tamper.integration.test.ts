@@ -61,7 +61,8 @@ describe("an evidence pack under tampering", () => {
         const index = flippable[which]![1];
         const entries = clone(entriesA);
         const target = entries[index]!;
-        target.data[at % target.data.length] ^= mask;
+        const i = at % target.data.length;
+        target.data[i] = target.data[i]! ^ mask;
         const problem = await problemOf(entries);
         expect(problem).not.toBeNull();
         expect(problem).toContain(target.name);
@@ -74,7 +75,7 @@ describe("an evidence pack under tampering", () => {
     await fc.assert(
       fc.property(fc.nat(packA.length - 1), fc.integer({ min: 1, max: 255 }), (at, mask) => {
         const copy = Buffer.from(packA);
-        copy[at] ^= mask;
+        copy[at] = copy[at]! ^ mask;
         expect(verifyPack(copy, pinned).ok).toBe(false);
       }),
       { numRuns: 300 },
@@ -127,7 +128,7 @@ describe("an evidence pack under tampering", () => {
       fc.asyncProperty(fc.nat(entriesA.length - 3), fc.boolean(), async (index, checkpoints) => {
         const entries = clone(entriesA);
         const target = entries[index]!;
-        if (target.data.length) target.data[0] ^= 1;
+        if (target.data.length) target.data[0] = target.data[0]! ^ 1;
         const forged = await resign(entries, other, { checkpoints });
         const result = verifyPack(forged, pinned);
         expect(result).toMatchObject({ ok: false, fingerprint: other.fingerprint });
@@ -143,7 +144,7 @@ describe("an evidence pack under tampering", () => {
   it("catches a changed body or leaf even when the manifest is re-signed with the real key", async () => {
     const body = clone(entriesA);
     const b = body.findIndex((e) => e.name.endsWith(".body") && e.data.length > 0);
-    body[b]!.data[0] ^= 1;
+    body[b]!.data[0] = body[b]!.data[0]! ^ 1;
     expect(verifyPack(await resign(body, key), pinned)).toMatchObject({ ok: false, problem: `${body[b]!.name}: the bytes are not the ones the ledger leaf names` });
 
     const leaf = clone(entriesA);
