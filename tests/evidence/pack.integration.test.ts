@@ -125,8 +125,12 @@ describe("exporting an evidence pack", () => {
     expect(await count()).toBe(checkpointsBefore + 1);
   });
 
-  it("is recorded in the audit trail, which the ledger then holds", async () => {
-    const pack = await exportSeptember();
+  it("is recorded in the audit trail, which the ledger then holds, and reports its progress", async () => {
+    const progress: [number, number][] = [];
+    const pack = await collectPack((out) => exportEvidencePack(september, cli, out, (done, total) => progress.push([done, total])));
+    const total = (await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM delivery WHERE received_at >= $1 AND received_at < $2", [september.from, september.to])).rows[0]!.n;
+    expect(progress[0]).toEqual([0, total]);
+    expect(progress.at(-1)).toEqual([total, total]);
     const manifest = JSON.parse(readZip(pack).find((e) => e.name === "manifest.json")!.data.toString("utf8"));
     const { rows } = await pool.query("SELECT action, target, actor_label, details FROM audit_entry WHERE id = $1", [manifest.auditEntryId]);
     expect(rows[0]).toMatchObject({ action: "export", target: "evidence pack", actor_label: "cli:test", details: { from: september.from, to: september.to } });

@@ -241,8 +241,9 @@ export function readZipDirectory(src) {
 /** An entry's bytes, after checking its local header matches the central directory. */
 function readEntry(src, entry) {
   const expected = localHeader(entry.name, entry.crc, entry.size);
-  if (!src.read(entry.offset, expected.length).equals(expected)) fail(`zip: ${entry.name}: the local header differs from the central directory`);
-  const data = src.read(entry.dataOffset, entry.size);
+  const bytes = src.read(entry.offset, expected.length + entry.size);
+  if (!bytes.subarray(0, expected.length).equals(expected)) fail(`zip: ${entry.name}: the local header differs from the central directory`);
+  const data = bytes.subarray(expected.length);
   if (data.length !== entry.size) fail(`zip: ${entry.name} is truncated`);
   return data;
 }
@@ -347,7 +348,8 @@ export function verifyPack(input, options = {}) {
     for (const [i, file] of manifest.files.entries()) {
       const entry = entries[i];
       const data = readEntry(src, entry);
-      if (typeof file.sha256 !== "string" || sha256(data).toString("hex") !== file.sha256 || data.length !== file.bytes) {
+      const digest = sha256(data).toString("hex");
+      if (typeof file.sha256 !== "string" || digest !== file.sha256 || data.length !== file.bytes) {
         fail(`${entry.name}: SHA-256 differs from the manifest (the file was changed)`);
       }
       if (crc32(data) >>> 0 !== entry.crc) fail(`zip: ${entry.name}: CRC-32 does not match`);
@@ -367,7 +369,7 @@ export function verifyPack(input, options = {}) {
         pending = { id: m[1], record: parseJson(data, name) };
       } else if ((m = /^deliveries\/([0-9a-f-]{36})\.body$/.exec(name))) {
         if (!pending || pending.id !== m[1]) fail(`${name}: comes without deliveries/${m[1]}.json before it`);
-        checkDelivery(pending.id, pending.record, data, checkpoints);
+        checkDelivery(pending.id, pending.record, data, digest, checkpoints);
         pending = null;
         deliveries += 1;
       } else if (/^reports\//.test(name)) {
@@ -391,16 +393,17 @@ export function verifyPack(input, options = {}) {
 }
 
 /** One delivery: its body is the one its leaf names, the leaf hashes to a leaf the signed tree holds. */
-function checkDelivery(id, record, body, checkpoints) {
+function checkDelivery(id, record, body, bodySha256, checkpoints) {
   const name = `deliveries/${id}.json`;
   const leaf = record?.leaf;
   if (!leaf || leaf.v !== 1 || leaf.kind !== "delivery" || leaf.id !== id || !uuid.test(id)) fail(`${name}: not a version-1 delivery leaf for ${id}`);
-  if (leaf.bodyLength !== body.length || leaf.bodySha256 !== sha256(body).toString("hex")) fail(`deliveries/${id}.body: the bytes are not the ones the ledger leaf names`);
+  if (leaf.bodyLength !== body.length || leaf.bodySha256 !== bodySha256) fail(`deliveries/${id}.body: the bytes are not the ones the ledger leaf names`);
   const checkpoint = checkpoints.get(record.checkpoint) ?? fail(`${name}: checkpoint ${record.checkpoint} is not in the pack`);
   if (!Number.isSafeInteger(record.seq) || !Array.isArray(record.proof) || !record.proof.every((p) => typeof p === "string" && hex64.test(p))) {
     fail(`${name}: seq or proof is malformed`);
   }
   if (record.leafHash !== undefined && typeof record.leafHash !== "string") fail(`${name}: leafHash is malformed`);
+  if (record.treeSize !== undefined && record.treeSize !== checkpoint.treeSize) fail(`${name}: treeSize ${record.treeSize} is not checkpoint ${checkpoint.number}'s ${checkpoint.treeSize}`);
   const leafHash = hashLeaf(Buffer.from(canonicalJson(leaf), "utf8"));
   if (record.leafHash !== undefined && record.leafHash !== leafHash.toString("hex")) fail(`${name}: the leaf does not hash to the leafHash it states`);
   const proof = record.proof.map((p) => Buffer.from(p, "hex"));
