@@ -1,9 +1,10 @@
 // `npm run bench:export`: the change-management CSV for 100,000 deployments, streamed by the same
 // lib functions the route uses (buildChangeManagementReport + writeReportCsv), on a fresh database
 // seeded with SQL (generate_series). Measures rows/s and the process's peak RSS. Ends with one line:
-//   export: csv=<rows>/s rss=<MB>MB pack10k=n/a verify100k=n/a
-// (the evidence-pack figures come with the evidence pack). Knobs: BENCH_DEPLOYMENTS (default
-// 100000), DATABASE_URL (the server to create the database on), BENCH_KEEP_DB=1.
+//   export: csv=<rows>/s rss=<MB>MB pack10k=<s>s verify100k=<s>s
+// The pack figures (benchPack): an evidence pack of 10,000 deliveries of ~4 KB written to a file, and
+// verifyPack over a pack of BENCH_PACK_DELIVERIES (default 100000). Knobs: BENCH_DEPLOYMENTS (default
+// 100000), BENCH_PACK_DELIVERIES, DATABASE_URL (the server to create the database on), BENCH_KEEP_DB=1.
 import { cpus, loadavg } from "node:os";
 import pg from "pg";
 import { migrateDatabase } from "../lib/db/migrate-database.ts";
@@ -103,6 +104,93 @@ async function seed(url: string, n: number): Promise<void> {
   }
 }
 
+// ---- Evidence packs -------------------------------------------------------------------------------
+
+const packDeliveries = Number(process.env.BENCH_PACK_DELIVERIES ?? 100_000);
+const packTargets = { pack10kSeconds: 30, verify100kSeconds: 30 };
+
+/** `n` deliveries of about 4 KB (GitLab push-like JSON), received a second apart from 2026-03-01. */
+async function seedDeliveries(url: string, n: number): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(
+      `INSERT INTO delivery (id, source, event_type, dedupe_key, body, headers, sha256, byte_length, verify_method, verify_result, received_at)
+       SELECT md5('dl' || n)::uuid, 'gitlab', 'Push Hook', 'dl' || n, b.body, jsonb_build_object('x-gitlab-event', 'Push Hook', 'x-gitlab-event-uuid', md5('dl' || n)::uuid::text),
+              encode(sha256(b.body), 'hex'), length(b.body), 'token', 'ok', timestamptz '2026-03-01' + make_interval(secs => n)
+       FROM generate_series(1, $1) n,
+            LATERAL (SELECT convert_to('{"object_kind":"push","n":' || n || ',"commits":"' || repeat(md5(n::text), 125) || '"}', 'UTF8') AS body) b`,
+      [n],
+    );
+    await client.query("ANALYZE delivery");
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Seeds BENCH_PACK_DELIVERIES deliveries, appends them to the ledger and signs a checkpoint (not
+ * timed), then times exportEvidencePack for the first 10,000 and verifyPack on a pack of all of them.
+ */
+async function benchPack(url: string): Promise<{ pack10k: number; verify100k: number }> {
+  const { generateKeyPairSync } = await import("node:crypto");
+  const { createWriteStream } = await import("node:fs");
+  const { mkdtemp, rm, stat } = await import("node:fs/promises");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const { finished } = await import("node:stream/promises");
+  process.env.CUSTODY_SIGNING_KEY = generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+  const { resetEnvCache } = await import("../lib/env.ts");
+  resetEnvCache();
+  const { getPool, closeDb } = await import("../lib/db/index.ts");
+  const { appendToLedger } = await import("../lib/evidence/append-to-ledger.ts");
+  const { createCheckpoint } = await import("../lib/evidence/create-checkpoint.ts");
+  const { getSigningKey } = await import("../lib/evidence/get-signing-key.ts");
+  const { exportEvidencePack } = await import("../lib/evidence/pack/export-evidence-pack.ts");
+  const { verifyPack } = await import("../lib/evidence/pack/verify-pack.mjs");
+
+  let start = performance.now();
+  await seedDeliveries(url, packDeliveries);
+  const pool = getPool();
+  while ((await appendToLedger(pool, { limit: 2000 })) > 0);
+  const key = getSigningKey();
+  if (key.status !== "ok") throw new Error("bench signing key unusable");
+  await createCheckpoint(pool, key);
+  console.log(`pack: seeded ${packDeliveries} deliveries of ~4 KB, appended to the ledger and signed a checkpoint in ${((performance.now() - start) / 1000).toFixed(1)} s`);
+
+  const dir = await mkdtemp(join(tmpdir(), "custody-bench-pack-"));
+  const actor = { type: "cli", id: null, label: "cli:bench" } as const;
+  const exportTo = async (file: string, last: number) => {
+    const out = createWriteStream(file);
+    const t = performance.now();
+    await exportEvidencePack({ from: "2026-03-01T00:00:00Z", to: new Date(Date.UTC(2026, 2, 1) + (last + 1) * 1000).toISOString(), environment: [] }, actor, out);
+    out.end();
+    await finished(out);
+    return { seconds: (performance.now() - t) / 1000, bytes: (await stat(file)).size };
+  };
+  try {
+    const small = join(dir, "pack10k.zip");
+    const ten = await exportTo(small, Math.min(10_000, packDeliveries));
+    const tenCheck = verifyPack(small);
+    if (!tenCheck.ok || tenCheck.deliveries !== Math.min(10_000, packDeliveries)) throw new Error(`the 10k pack does not verify: ${JSON.stringify(tenCheck)}`);
+    const big = join(dir, "pack100k.zip");
+    const all = await exportTo(big, packDeliveries);
+    start = performance.now();
+    const result = verifyPack(big, { pinnedFingerprint: key.fingerprint });
+    const verifySeconds = (performance.now() - start) / 1000;
+    if (!result.ok || result.deliveries !== packDeliveries) throw new Error(`the full pack does not verify: ${JSON.stringify(result)}`);
+    console.log(
+      `pack: ${Math.min(10_000, packDeliveries)} deliveries packed in ${ten.seconds.toFixed(1)} s (${(ten.bytes / 1024 / 1024).toFixed(0)} MiB; target <= ${packTargets.pack10kSeconds} s ${ten.seconds <= packTargets.pack10kSeconds ? "met" : "MISSED"}); ` +
+        `${packDeliveries} packed in ${all.seconds.toFixed(1)} s (${(all.bytes / 1024 / 1024).toFixed(0)} MiB, ${result.files} files) and verified in ${verifySeconds.toFixed(1)} s ` +
+        `(target <= ${packTargets.verify100kSeconds} s ${verifySeconds <= packTargets.verify100kSeconds ? "met" : "MISSED"})`,
+    );
+    return { pack10k: ten.seconds, verify100k: verifySeconds };
+  } finally {
+    await closeDb();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   await admin(`CREATE DATABASE "${dbName}"`);
   const url = withDb(dbName);
@@ -151,8 +239,8 @@ async function main(): Promise<void> {
       `node CPU ${nodeCpuSeconds.toFixed(2)} s (${Math.round(summary.deployments / nodeCpuSeconds)} rows per CPU-second); rss before the export ${Math.round(baselineRss / 1024 / 1024)} MB; ` +
         `machine load average ${loadavg().map((l) => l.toFixed(1)).join(" ")} on ${cpus().length} CPUs (other work on the machine slows the rate)`,
     );
-    console.log("pack10k and verify100k: n/a until the evidence pack is built");
-    console.log(`export: csv=${rate}/s rss=${rssMb}MB pack10k=n/a verify100k=n/a`);
+    const pack = await benchPack(url);
+    console.log(`export: csv=${rate}/s rss=${rssMb}MB pack10k=${pack.pack10k.toFixed(1)}s verify100k=${pack.verify100k.toFixed(1)}s`);
   } finally {
     if (process.env.BENCH_KEEP_DB !== "1") await admin(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
   }

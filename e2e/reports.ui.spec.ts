@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { expect, test } from "@playwright/test";
+import { verifyPack } from "../lib/evidence/pack/verify-pack.mjs";
 import { signInWithGitLab } from "./support/sign-in.ts";
 
 test("an auditor picks a period and downloads the change-management report as CSV and PDF; a viewer is refused", async ({ page, browser }) => {
@@ -21,6 +22,13 @@ test("an auditor picks a period and downloads the change-management report as CS
   await page.getByRole("region", { name: "Ingest completeness" }).getByRole("link", { name: "PDF" }).click();
   const pdf = await readFile((await (await pdfDownload).path())!);
   expect(pdf.subarray(0, 5).toString("latin1")).toBe("%PDF-");
+
+  const pack = page.getByRole("link", { name: "Download evidence pack (.zip)" });
+  await expect(pack).toHaveAttribute("href", "/api/v1/evidence?from=2026-09-01T00%3A00%3A00Z&to=2026-10-01T00%3A00%3A00.000Z&environment=production");
+  const packDownload = page.waitForEvent("download");
+  await pack.click();
+  const verified = verifyPack(await readFile((await (await packDownload).path())!));
+  expect(verified.ok ? "ok" : verified.problem).toBe("ok");
 
   await page.getByLabel("First day (UTC)").fill("2026-10-05");
   await expect(page.getByRole("alert").filter({ hasText: "first day" })).toHaveText("The first day must not be after the last day.");

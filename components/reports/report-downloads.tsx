@@ -1,5 +1,6 @@
 "use client";
 import { useMemo, useState } from "react";
+import { EvidencePackDownload } from "@/components/reports/evidence-pack-download";
 
 const reports = [
   { name: "change-management", title: "Change management", lede: "Every deployment with its merge request, approvers, merger, CI results, gates, deployer, credentials and findings (SOC 2 CC8.1, ISO 27001 A.8.32)." },
@@ -63,6 +64,7 @@ export function ReportDownloads() {
           )}
         </section>
       ))}
+      {error ? null : <EvidencePackDownload from={`${from}T00:00:00Z`} to={new Date(Date.parse(`${to}T00:00:00Z`) + 86_400_000).toISOString()} environment={environment} />}
     </>
   );
 }

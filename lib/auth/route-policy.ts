@@ -64,6 +64,7 @@ export const routePolicy = {
   "/api/v1/reports/change-management": { type: "api", methods: { GET: "auditor" } },
   "/api/v1/reports/credentials": { type: "api", methods: { GET: "auditor" } },
   "/api/v1/reports/completeness": { type: "api", methods: { GET: "auditor" } },
+  "/api/v1/evidence": { type: "api", methods: { GET: "auditor" } },
   "/api/v1/tokens": { type: "api", methods: { GET: "admin", POST: "admin" } },
   "/api/v1/tokens/[id]": { type: "api", methods: { DELETE: "admin" } },
   "/api/v1/sessions": { type: "api", methods: { GET: "admin" } },

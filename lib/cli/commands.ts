@@ -5,6 +5,7 @@ import { runPeopleCommand } from "./run-people-command.ts";
 import { runReplayCommand } from "./run-replay-command.ts";
 import { runStartCommand } from "./run-start-command.ts";
 import { runTokenCommand } from "./run-token-command.ts";
+import { runVerifyCommand } from "./run-verify-command.ts";
 import { runWorkerCommand } from "./run-worker-command.ts";
 
 export type TCommand = {
@@ -22,5 +23,6 @@ export const commands: TCommand[] = [
   { name: "people", summary: "List accounts without a person; link or unlink one by hand (audited, with a reason).", usage: "list-unlinked | link <accountId> <personId|new> --reason <why> | unlink <accountId> --reason <why> | relink", run: runPeopleCommand },
   { name: "keygen", summary: "Create an Ed25519 key pair (PEM) for signing ledger checkpoints.", usage: "[--out <dir>]", run: runKeygenCommand },
   { name: "ledger", summary: "Verify the ledger against its signed checkpoints, sign one now, or export them.", usage: "verify [--public-key <pem>]… | checkpoint | export [--after N]", run: runLedgerCommand },
+  { name: "verify", summary: "Check an evidence pack offline: every hash, proof and signature (pin the key with --key).", usage: "<pack.zip> [--key <public key PEM file | fingerprint>]", run: runVerifyCommand },
   { name: "migrate", summary: "Apply pending database migrations (as `prisma migrate deploy` would).", run: runMigrateCommand },
 ];

@@ -110,6 +110,10 @@ describe("the route policy table", () => {
     }
   });
 
+  it("keeps evidence packs (raw deliveries) to auditors and admins", () => {
+    expect(table["/api/v1/evidence"]).toEqual({ type: "api", methods: { GET: "auditor" } });
+  });
+
   it("keeps raw delivery bodies (pipeline variables, build env, credential claims) to auditors and admins", () => {
     expect(table["/deliveries/[id]"]).toEqual({ type: "page", access: "auditor" });
     expect(table["/api/v1/deliveries/[id]"]).toEqual({ type: "api", methods: { GET: "auditor" } });

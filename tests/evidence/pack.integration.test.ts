@@ -1,0 +1,224 @@
+// Evidence packs from a seeded story: exported through the library and the route, verified by the
+// library, by the script inside the pack run on its own, and by `npx custody verify`.
+import { spawnSync } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildStory } from "../fixtures/story.ts";
+import { appOrigin, configureAuth, truncateAuth } from "../support/auth-fixtures.ts";
+import { truncateAll } from "../support/graph-snapshot.ts";
+import { insertDelivery, newSigningKey, resetLedger } from "../support/ledger-fixtures.ts";
+import { runCustody } from "../support/spawn-custody.ts";
+import { buildkiteRequest, configureWebhookSecrets, gitlabRequest } from "../support/webhook-requests.ts";
+import { collectPack, entriesOf, resign, writeZip } from "./pack-fixtures.ts";
+
+configureWebhookSecrets();
+const key = newSigningKey();
+configureAuth({ CUSTODY_SIGNING_KEY: key.privatePem });
+const { POST: postGitlab } = await import("@/app/api/webhooks/gitlab/route");
+const { POST: postBuildkite } = await import("@/app/api/webhooks/buildkite/route");
+const { GET: getEvidence } = await import("@/app/api/v1/evidence/route");
+const { getPool, closeDb } = await import("@/lib/db");
+const { resetEnvCache } = await import("@/lib/env");
+const { processDelivery } = await import("@/lib/ingest/process/process-delivery");
+const { createApiToken } = await import("@/lib/auth/create-api-token");
+const { appendToLedger } = await import("@/lib/evidence/append-to-ledger");
+const { createCheckpoint } = await import("@/lib/evidence/create-checkpoint");
+const { exportEvidencePack } = await import("@/lib/evidence/pack/export-evidence-pack");
+const { ZEvidencePackQuery } = await import("@/lib/contracts/evidence-pack");
+const { verifyPack, readZip } = await import("@/lib/evidence/pack/verify-pack.mjs");
+
+const pool = getPool();
+const cli = { type: "cli", id: null, label: "cli:test" } as const;
+const september = ZEvidencePackQuery.parse({ from: "2026-09-01T00:00:00Z", to: "2026-10-01T00:00:00Z" });
+const ctx = { params: Promise.resolve({}) };
+let viewer = "";
+let auditor = "";
+const dirs: string[] = [];
+const get = (query: string, token: string | null) => new Request(`${appOrigin}/api/v1/evidence?${query}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+const exportSeptember = () => collectPack((out) => exportEvidencePack(september, cli, out));
+
+/** Stores one story through the webhook routes, processes it, and dates its deliveries `day`, a second apart. */
+async function ingestStory(seed: number, day: string): Promise<void> {
+  let index = 0;
+  for (const delivery of buildStory({ seed })) {
+    index += 1;
+    const response =
+      delivery.source === "gitlab"
+        ? await postGitlab(gitlabRequest(delivery.event, delivery.body, { id: `00000000-0000-4000-8${seed}00-${String(index).padStart(12, "0")}` }))
+        : await postBuildkite(buildkiteRequest(delivery.event, delivery.body));
+    expect([200, 202]).toContain(response.status);
+  }
+  const { rows } = await pool.query<{ id: string }>("SELECT id FROM delivery WHERE processing_state IN ('received', 'pending') ORDER BY received_at, id");
+  for (const row of rows) await processDelivery(pool, row.id);
+  await pool.query(
+    `UPDATE delivery d SET received_at = $1::timestamptz + n.i * interval '1 second'
+     FROM (SELECT id, row_number() OVER (ORDER BY received_at, id) AS i FROM delivery WHERE received_at > '2026-11-01') n WHERE n.id = d.id`,
+    [day],
+  );
+}
+
+beforeAll(async () => {
+  await truncateAll(pool);
+  await truncateAuth(pool);
+  await resetLedger(pool);
+  await ingestStory(1, "2026-09-14T09:00:00Z");
+  await ingestStory(2, "2026-10-14T09:00:00Z");
+  viewer = (await createApiToken({ name: "viewer", role: "viewer", expiresInSeconds: 3600, actor: cli })).token;
+  auditor = (await createApiToken({ name: "auditor", role: "auditor", expiresInSeconds: 3600, actor: cli })).token;
+});
+afterAll(async () => {
+  await truncateAuth(pool);
+  await truncateAll(pool);
+  await resetLedger(pool);
+  await closeDb();
+  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+});
+
+describe("exporting an evidence pack", () => {
+  it("holds every delivery of the period with its exact bytes and headers, the reports and the covering checkpoint, and verifies", async () => {
+    const pack = await exportSeptember();
+    const result = verifyPack(pack, { pinnedFingerprint: key.fingerprint });
+    expect(result).toMatchObject({ ok: true, fingerprint: key.fingerprint, checkpoints: 1 });
+    const { rows } = await pool.query<{ id: string; body: Buffer; headers: unknown }>(
+      "SELECT id, body, headers FROM delivery WHERE received_at >= $1 AND received_at < $2 ORDER BY id",
+      [september.from, september.to],
+    );
+    expect(rows.length).toBe(buildStory({ seed: 1 }).length);
+    expect(result.ok && result.deliveries).toBe(rows.length);
+    const entries = new Map(readZip(pack).map((e) => [e.name, e.data]));
+    for (const row of rows) {
+      expect(entries.get(`deliveries/${row.id}.body`)!.equals(row.body), row.id).toBe(true);
+      const record = JSON.parse(entries.get(`deliveries/${row.id}.json`)!.toString("utf8"));
+      expect(record.leaf.headers).toEqual(row.headers);
+    }
+    const names = [...entries.keys()];
+    expect(names.slice(0, 3)).toEqual(["README.txt", "verify-pack.mjs", "public-key.pem"]);
+    expect(names.slice(-2)).toEqual(["manifest.json", "manifest.sig"]);
+    for (const report of ["change-management", "credentials", "completeness"]) {
+      expect(names).toContain(`reports/${report}.csv`);
+      expect(JSON.parse(entries.get(`reports/${report}.json`)!.toString("utf8"))).toMatchObject({ report, filters: { from: september.from, to: september.to } });
+    }
+    const completeness = JSON.parse(entries.get("reports/completeness.json")!.toString("utf8"));
+    expect(completeness.rows.reduce((n: number, r: { deliveries: number }) => n + r.deliveries, 0)).toBe(rows.length);
+    const manifest = JSON.parse(entries.get("manifest.json")!.toString("utf8"));
+    expect(manifest).toMatchObject({ period: { from: september.from, to: september.to }, filters: { environment: [] }, exportedBy: { label: "cli:test" }, custodyVersion: expect.any(String) });
+    expect(manifest.counts).toMatchObject({ deliveries: rows.length, checkpoints: 1 });
+    // October's story is not in September's pack.
+    expect(names.filter((n) => n.endsWith(".body"))).toHaveLength(rows.length);
+    expect(entries.get("verify-pack.mjs")!.equals(await readFile("lib/evidence/pack/verify-pack.mjs"))).toBe(true);
+  });
+
+  it("signs a fresh checkpoint when the newest one does not cover the period's deliveries, and reuses one that does", async () => {
+    while ((await appendToLedger(pool, { sweep: true })) > 0);
+    const before = await createCheckpoint(pool, key);
+    await insertDelivery(pool, '{"late":true}', new Date("2026-09-20T00:00:00Z"));
+    const count = async () => (await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM ledger_checkpoint")).rows[0]!.n;
+    const checkpointsBefore = await count();
+    const pack = await exportSeptember();
+    expect(await count()).toBe(checkpointsBefore + 1);
+    const manifest = JSON.parse(readZip(pack).find((e) => e.name === "manifest.json")!.data.toString("utf8"));
+    expect(manifest.checkpoints[0].number).toBe(Number(before!.number) + 1);
+    expect(verifyPack(pack, { pinnedFingerprint: key.fingerprint }).ok).toBe(true);
+    await exportSeptember();
+    expect(await count()).toBe(checkpointsBefore + 1);
+  });
+
+  it("is recorded in the audit trail, which the ledger then holds, and reports its progress", async () => {
+    const progress: [number, number][] = [];
+    const pack = await collectPack((out) => exportEvidencePack(september, cli, out, (done, total) => progress.push([done, total])));
+    const total = (await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM delivery WHERE received_at >= $1 AND received_at < $2", [september.from, september.to])).rows[0]!.n;
+    expect(progress[0]).toEqual([0, total]);
+    expect(progress.at(-1)).toEqual([total, total]);
+    const manifest = JSON.parse(readZip(pack).find((e) => e.name === "manifest.json")!.data.toString("utf8"));
+    const { rows } = await pool.query("SELECT action, target, actor_label, details FROM audit_entry WHERE id = $1", [manifest.auditEntryId]);
+    expect(rows[0]).toMatchObject({ action: "export", target: "evidence pack", actor_label: "cli:test", details: { from: september.from, to: september.to } });
+    while ((await appendToLedger(pool, { sweep: true })) > 0);
+    const ledger = await pool.query("SELECT seq FROM ledger_entry WHERE kind = 'audit' AND ref_id = $1", [manifest.auditEntryId]);
+    expect(ledger.rows).toHaveLength(1);
+  });
+});
+
+describe("GET /api/v1/evidence", () => {
+  it("refuses anonymous callers (401) and viewers (403)", async () => {
+    expect((await getEvidence(get("from=2026-09-01T00:00:00Z&to=2026-10-01T00:00:00Z", null), ctx)).status).toBe(401);
+    expect((await getEvidence(get("from=2026-09-01T00:00:00Z&to=2026-10-01T00:00:00Z", viewer), ctx)).status).toBe(403);
+  });
+
+  it("gives an auditor a zip that verifies, named after the period; bad filters are a 400", async () => {
+    const response = await getEvidence(get("from=2026-10-01T00:00:00Z&to=2026-11-01T00:00:00Z&environment=production", auditor), ctx);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("application/zip");
+    expect(response.headers.get("content-disposition")).toContain("custody-evidence-2026-10-01-2026-11-01.zip");
+    const pack = Buffer.from(await response.arrayBuffer());
+    const result = verifyPack(pack, { pinnedFingerprint: key.fingerprint });
+    const october = await pool.query("SELECT id FROM delivery WHERE received_at >= '2026-10-01' AND received_at < '2026-11-01'");
+    expect(october.rows.length).toBeGreaterThan(10);
+    expect(result).toMatchObject({ ok: true, deliveries: october.rows.length });
+    expect(result.ok && result.manifest).toMatchObject({ filters: { environment: ["production"] }, exportedBy: { type: "token", label: "token:auditor" } });
+    expect((await getEvidence(get("from=2026-10-01T00:00:00Z&to=2026-09-01T00:00:00Z", auditor), ctx)).status).toBe(400);
+  });
+
+  it("answers 409 naming the missing signing key, and records nothing, when none is configured", async () => {
+    delete process.env.CUSTODY_SIGNING_KEY;
+    resetEnvCache();
+    try {
+      const audits = async () => (await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM audit_entry WHERE target = 'evidence pack'")).rows[0]!.n;
+      const before = await audits();
+      const response = await getEvidence(get("from=2026-09-01T00:00:00Z&to=2026-10-01T00:00:00Z", auditor), ctx);
+      expect(response.status).toBe(409);
+      expect((await response.json()).detail).toMatch(/CUSTODY_SIGNING_KEY/);
+      expect(await audits()).toBe(before);
+    } finally {
+      process.env.CUSTODY_SIGNING_KEY = key.privatePem;
+      resetEnvCache();
+    }
+  });
+});
+
+describe("verifying a pack outside Custody", () => {
+  it("the script inside the pack and `npx custody verify` pass an untouched pack and name the problem in a tampered one", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "custody-pack-"));
+    dirs.push(dir);
+    const pack = await exportSeptember();
+    const good = join(dir, "pack.zip");
+    await writeFile(good, pack);
+    const entries = entriesOf(pack);
+    const body = entries.find((e) => e.name.endsWith(".body"))!;
+    body.data = Buffer.concat([body.data, Buffer.from(" ")]);
+    const bad = join(dir, "tampered.zip");
+    await writeFile(bad, await writeZip(entries));
+    const other = newSigningKey();
+    const forged = join(dir, "forged.zip");
+    await writeFile(forged, await resign(entriesOf(pack), other, { checkpoints: true }));
+    await writeFile(join(dir, "verify-pack.mjs"), entries.find((e) => e.name === "verify-pack.mjs")!.data);
+    await writeFile(join(dir, "key.pub.pem"), key.publicKeyPem);
+
+    const script = (file: string, ...args: string[]) => spawnSync(process.execPath, [join(dir, "verify-pack.mjs"), file, ...args], { cwd: dir, encoding: "utf8" });
+    const ok = script(good, "--key", join(dir, "key.pub.pem"));
+    expect(ok.status, ok.stderr).toBe(0);
+    const { rows } = await pool.query("SELECT id FROM delivery WHERE received_at >= $1 AND received_at < $2", [september.from, september.to]);
+    expect(ok.stdout).toContain(`Evidence pack OK: ${rows.length} deliveries`);
+    expect(ok.stdout).toContain(key.fingerprint);
+    const tampered = script(bad);
+    expect(tampered.status).toBe(1);
+    expect(tampered.stderr).toContain(`FAILED: ${body.name}: SHA-256 differs from the manifest`);
+    expect(script(forged).status).toBe(0);
+    const pinned = script(forged, "--key", key.fingerprint);
+    expect(pinned.status).toBe(1);
+    expect(pinned.stderr).toContain(`not by the pinned key ${key.fingerprint}`);
+
+    const run = async (args: string[]) => {
+      const running = runCustody(args, {});
+      return { code: await running.exited, output: running.output() };
+    };
+    const cliOk = await run(["verify", good, "--key", join(dir, "key.pub.pem")]);
+    expect(cliOk.code, cliOk.output).toBe(0);
+    expect(cliOk.output).toContain("The key matches the pinned key.");
+    const cliBad = await run(["verify", bad]);
+    expect(cliBad.code).toBe(1);
+    expect(cliBad.output).toContain(`${body.name}: SHA-256 differs from the manifest`);
+    expect((await run(["verify"])).code).toBe(2);
+  });
+});
