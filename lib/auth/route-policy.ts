@@ -64,6 +64,10 @@ export const routePolicy = {
   "/api/v1/reports/change-management": { type: "api", methods: { GET: "auditor" } },
   "/api/v1/reports/credentials": { type: "api", methods: { GET: "auditor" } },
   "/api/v1/reports/completeness": { type: "api", methods: { GET: "auditor" } },
+  // Each export is visible only to its requester and admins (checked in lib/exports).
+  "/api/v1/exports": { type: "api", methods: { GET: "auditor", POST: "auditor" } },
+  "/api/v1/exports/[id]": { type: "api", methods: { GET: "auditor" } },
+  "/api/v1/exports/[id]/download": { type: "api", methods: { GET: "auditor" } },
   "/api/v1/tokens": { type: "api", methods: { GET: "admin", POST: "admin" } },
   "/api/v1/tokens/[id]": { type: "api", methods: { DELETE: "admin" } },
   "/api/v1/sessions": { type: "api", methods: { GET: "admin" } },
