@@ -53,6 +53,7 @@ export const routePolicy = {
   "/api/v1/merge-requests/[...ref]": { type: "api", methods: { GET: "viewer" } },
   "/api/v1/pipelines/[...ref]": { type: "api", methods: { GET: "viewer" } },
   "/api/v1/builds/[pipeline]/[number]": { type: "api", methods: { GET: "viewer" } },
+  "/api/v1/builds/[pipeline]/[number]/provenance": { type: "api", methods: { GET: "viewer" } },
   "/api/v1/deliveries/[id]": { type: "api", methods: { GET: "auditor" } },
   "/api/v1/people": { type: "api", methods: { GET: "viewer" } },
   "/api/v1/people/[id]": { type: "api", methods: { GET: "viewer" } },
