@@ -13,6 +13,7 @@ export type TCreateExportResult = { ok: true; job: TExportJob } | { ok: false; d
 /**
  * Queues a background export for the caller: checks the kind and its parameters, stores the job and
  * adds the worker's `run_export` job in one transaction, and records the request in the audit trail.
+ * The runner records failures itself, so the queue retries only after a worker died mid-export.
  */
 export async function createExportJob(
   body: TCreateExportBody,
@@ -34,7 +35,7 @@ export async function createExportJob(
       [body.kind, JSON.stringify(parsed.data), actor.label, actor.type, actor.id, getEnv().CUSTODY_EXPORT_RETENTION],
     );
     row = inserted.rows[0]!;
-    await conn.query(`SELECT graphile_worker.add_job('run_export', json_build_object('jobId', $1::text), max_attempts := 1)`, [row.id]);
+    await conn.query(`SELECT graphile_worker.add_job('run_export', json_build_object('jobId', $1::text), max_attempts := 3)`, [row.id]);
     await conn.query("COMMIT");
   } catch (error) {
     await conn.query("ROLLBACK").catch(() => {});

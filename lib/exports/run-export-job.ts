@@ -55,17 +55,20 @@ function chunkSink(pool: pg.Pool, jobId: string) {
 /**
  * The worker's `run_export` task: runs one queued export job to `done` (result stored as chunks with
  * its size and SHA-256) or `failed` (with the error; stored chunks removed). Progress is written as
- * rows stream. A job that is not `queued` is left alone, so a repeated task does nothing. Also
+ * rows stream. A job that is `done` or `failed` is left alone, so a repeated task does nothing; one
+ * left `running` by a worker that died is started over when the queue retries it. Also
  * deletes jobs whose retention has passed, with their results.
  */
 export async function runExportJob(pool: pg.Pool, jobId: string): Promise<void> {
   await pool.query("DELETE FROM export_job WHERE expires_at <= now()");
   const { rows } = await pool.query<{ kind: string; params: unknown; requested_by: string; requester_type: TAuditActorType; requester_id: string | null }>(
-    `UPDATE export_job SET state = 'running', started_at = now() WHERE id = $1 AND state = 'queued' RETURNING kind, params, requested_by, requester_type, requester_id`,
+    `UPDATE export_job SET state = 'running', started_at = now(), progress_done = 0 WHERE id = $1 AND state IN ('queued', 'running') RETURNING kind, params, requested_by, requester_type, requester_id`,
     [jobId],
   );
   const job = rows[0];
   if (!job) return;
+  // Still `running` only when a worker died during an earlier attempt (the queue runs a job on one worker at a time): start over.
+  await pool.query("DELETE FROM export_chunk WHERE job_id = $1", [jobId]);
   let lastWrite = 0;
   let progressWrite: Promise<unknown> = Promise.resolve();
   const onProgress = (done: number, total: number | null) => {

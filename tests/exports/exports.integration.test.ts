@@ -130,6 +130,18 @@ describe("a background export", () => {
   });
 });
 
+describe("a worker that dies mid-export", () => {
+  it("leaves the job running with a partial result, and the queue's retry starts it over to the full file", async () => {
+    const { job } = await create("change-management.csv", period);
+    await pool.query("UPDATE export_job SET state = 'running', started_at = now(), progress_done = 700 WHERE id = $1", [job.id]);
+    await pool.query("INSERT INTO export_chunk (job_id, seq, data) VALUES ($1, 0, 'partial'), ($1, 1, 'bytes')", [job.id]);
+    await runExportJob(pool, job.id);
+    const download = await downloadRoute.GET(req(`/api/v1/exports/${job.id}/download`, tokens.auditor), withId(job.id));
+    const direct = await (await changeRoute.GET(req(`/api/v1/reports/change-management?from=${period.from}&to=${period.to}&environment=bulk`, tokens.auditor), noParams)).text();
+    expect(await download.text()).toBe(direct);
+  });
+});
+
 describe("who may see an export", () => {
   it("shows a job and its download only to its requester and admins; viewers and anonymous callers are refused", async () => {
     const { job } = await create("credentials.csv", period);
