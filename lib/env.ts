@@ -128,6 +128,7 @@ export const ZEnv = z.object({
   CUSTODY_APPROVAL_POLICY: approvalPolicy,
   CUSTODY_SIGNING_KEY: z.string().min(1).optional(),
   CUSTODY_CHECKPOINT_INTERVAL: duration("1h", 10, 7 * 86_400),
+  CUSTODY_EXPORT_RETENTION: duration("7d", 3600, 366 * 86_400),
   CUSTODY_ALLOW_INSECURE_DEMO: z
     .literal(insecureDemoOverride, { error: `must be exactly "${insecureDemoOverride}" or unset` })
     .optional(),

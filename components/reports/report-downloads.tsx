@@ -1,6 +1,7 @@
 "use client";
 import { useMemo, useState } from "react";
 import { EvidencePackDownload } from "@/components/reports/evidence-pack-download";
+import { BackgroundExports } from "./background-exports.tsx";
 
 const reports = [
   { name: "change-management", title: "Change management", lede: "Every deployment with its merge request, approvers, merger, CI results, gates, deployer, credentials and findings (SOC 2 CC8.1, ISO 27001 A.8.32)." },
@@ -21,11 +22,15 @@ export function ReportDownloads() {
   const [to, setTo] = useState(() => dayStart(0));
   const [environment, setEnvironment] = useState("");
   const error = useMemo(() => (!from || !to ? "Choose both days." : from > to ? "The first day must not be after the last day." : null), [from, to]);
-  const href = (name: string, format: string) => {
-    const end = new Date(`${to}T00:00:00Z`);
+  const period = useMemo(() => {
+    const end = new Date(`${to || from}T00:00:00Z`);
+    if (Number.isNaN(end.getTime())) return { from: "", to: "" };
     end.setUTCDate(end.getUTCDate() + 1);
-    const params = new URLSearchParams({ from: `${from}T00:00:00Z`, to: end.toISOString(), format });
-    if (environment.trim()) params.set("environment", environment.trim());
+    return { from: `${from}T00:00:00Z`, to: end.toISOString(), ...(environment.trim() ? { environment: environment.trim() } : {}) };
+  }, [from, to, environment]);
+  const href = (name: string, format: string) => {
+    const params = new URLSearchParams({ from: period.from, to: period.to, format });
+    if (period.environment) params.set("environment", period.environment);
     return `/api/v1/reports/${name}?${params}`;
   };
   return (
@@ -65,6 +70,7 @@ export function ReportDownloads() {
         </section>
       ))}
       {error ? null : <EvidencePackDownload from={`${from}T00:00:00Z`} to={new Date(Date.parse(`${to}T00:00:00Z`) + 86_400_000).toISOString()} environment={environment} />}
+      <BackgroundExports reports={reports} params={period} disabled={Boolean(error)} />
     </>
   );
 }

@@ -53,6 +53,7 @@ export const routePolicy = {
   "/api/v1/merge-requests/[...ref]": { type: "api", methods: { GET: "viewer" } },
   "/api/v1/pipelines/[...ref]": { type: "api", methods: { GET: "viewer" } },
   "/api/v1/builds/[pipeline]/[number]": { type: "api", methods: { GET: "viewer" } },
+  "/api/v1/builds/[pipeline]/[number]/provenance": { type: "api", methods: { GET: "viewer" } },
   "/api/v1/deliveries/[id]": { type: "api", methods: { GET: "auditor" } },
   "/api/v1/people": { type: "api", methods: { GET: "viewer" } },
   "/api/v1/people/[id]": { type: "api", methods: { GET: "viewer" } },
@@ -65,6 +66,10 @@ export const routePolicy = {
   "/api/v1/reports/credentials": { type: "api", methods: { GET: "auditor" } },
   "/api/v1/reports/completeness": { type: "api", methods: { GET: "auditor" } },
   "/api/v1/evidence": { type: "api", methods: { GET: "auditor" } },
+  // Each export is visible only to its requester and admins (checked in lib/exports).
+  "/api/v1/exports": { type: "api", methods: { GET: "auditor", POST: "auditor" } },
+  "/api/v1/exports/[id]": { type: "api", methods: { GET: "auditor" } },
+  "/api/v1/exports/[id]/download": { type: "api", methods: { GET: "auditor" } },
   "/api/v1/tokens": { type: "api", methods: { GET: "admin", POST: "admin" } },
   "/api/v1/tokens/[id]": { type: "api", methods: { DELETE: "admin" } },
   "/api/v1/sessions": { type: "api", methods: { GET: "admin" } },

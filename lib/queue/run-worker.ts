@@ -10,6 +10,7 @@ import { linkAccounts } from "@/lib/people/link-accounts";
 import { startDispatcher } from "./start-dispatcher.ts";
 import { getSigningKey } from "@/lib/evidence/get-signing-key";
 import { startLedger } from "@/lib/evidence/start-ledger";
+import { runExportJob } from "@/lib/exports/run-export-job";
 
 // graphile-worker: jobs live in Postgres (no extra service), are picked up at once through
 // LISTEN/NOTIFY, and are locked with SKIP LOCKED so several workers never run one job at the same
@@ -61,6 +62,10 @@ export async function runWorker(options: { concurrency?: number } = {}): Promise
     taskList: {
       process_delivery: (payload, helpers) => processOrPark(pool, payload, helpers, false),
       replay_delivery: (payload, helpers) => processOrPark(pool, payload, helpers, true),
+      run_export: async (payload) => {
+        const jobId = (payload as { jobId?: string }).jobId;
+        if (jobId) await runExportJob(pool, jobId);
+      },
       link_people: async () => {
         await linkAccounts(pool, { onlyIfPending: true });
       },

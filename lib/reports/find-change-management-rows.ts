@@ -32,13 +32,19 @@ type TGateRow = { build_id: string; external_id: string; type: string | null; la
 /** A row as JSON carries its times as strings. */
 type TJson<T> = { [K in keyof T]: T[K] extends Date ? string : T[K] extends Date | null ? string | null : T[K] };
 
-const iso = (d: string | null | undefined) => (d ? new Date(d).toISOString() : null);
+/** Postgres writes UTC times in JSON as `2026-01-01T00:01:00.123456+00:00`; reshaped as `Date#toISOString` would (milliseconds truncated) without parsing a Date per cell. */
+const UTC_JSON_TIME = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,6}))?\+00(?::00)?$/;
+const iso = (d: string | null | undefined) => {
+  if (!d) return null;
+  const m = UTC_JSON_TIME.exec(d);
+  return m ? `${m[1]}.${((m[2] ?? "") + "000").slice(0, 3)}Z` : new Date(d).toISOString();
+};
 
 /**
  * One round trip, one JSON.parse: the rows come back as a single json_agg value (times as ISO
  * strings), much cheaper than per-column parsing. `orderBy` (columns of `x`) fixes the order where it matters.
  */
-async function queryJson<T>(pool: pg.Pool, sql: string, params: unknown[], orderBy?: string): Promise<{ rows: T[] }> {
+async function queryJson<T>(pool: pg.Pool | pg.PoolClient, sql: string, params: unknown[], orderBy?: string): Promise<{ rows: T[] }> {
   const { rows } = await pool.query<{ rows: T[] }>({ text: `SELECT coalesce(json_agg(x${orderBy ? ` ORDER BY ${orderBy}` : ""}), '[]'::json) AS rows FROM (${sql}) x`, values: params });
   return { rows: rows[0]!.rows };
 }
@@ -82,7 +88,7 @@ export async function* findChangeManagementRows(
       options.onBatch?.(deployments.length);
       const last = deployments.at(-1)!;
       after = { at: last.occurred_at, id: last.id };
-      const loading = loadBatch(pool, deployments, env);
+      const loading = withBatchClient(pool, (client) => loadBatch(client, deployments, env));
       // Awaited later, in order; this only keeps a failure from being reported as unhandled meanwhile.
       loading.catch(() => {});
       inFlight.push(loading);
@@ -115,19 +121,41 @@ async function findDeploymentBatch(
   return deployments;
 }
 
+/**
+ * Runs one batch's queries on one connection in a read-only transaction, planned for lookups of a
+ * thousand keys by index: at the default random_page_cost the planner reads whole tables for each
+ * batch instead, which makes a long export quadratic in the size of the tables. Parallel workers
+ * and JIT are off because batches already run side by side.
+ */
+async function withBatchClient<T>(pool: pg.Pool, load: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN READ ONLY; SET LOCAL random_page_cost = 1.1; SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL jit = off");
+    const result = await load(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
 /** The chain behind one batch of deployments: a fixed number of set-based queries, then each deployment picks its links as the receipt does. */
-async function loadBatch(pool: pg.Pool, deployments: TDeploymentRow[], env: ReturnType<typeof getEnv>): Promise<TChangeManagementRow[]> {
+async function loadBatch(pool: pg.PoolClient, deployments: TDeploymentRow[], env: ReturnType<typeof getEnv>): Promise<TChangeManagementRow[]> {
   const out: TChangeManagementRow[] = [];
-  const [{ rows: deployBuilds }, { rows: deployJobs }] = await Promise.all([
-    queryJson<TBuildRow>(
+  // One connection per batch: queries run one after another (batches run side by side).
+  const [{ rows: deployBuilds }, { rows: deployJobs }] = [
+    await queryJson<TBuildRow>(
       pool,
       `SELECT id, external_id, pipeline_slug, number, state, commit_sha, gitlab_project_path, gitlab_mr_iid, gitlab_pipeline_id FROM build WHERE external_id = ANY($1::text[])`,
       [unique(deployments.map((d) => d.build_external_id))],
     ),
-    queryJson<TJobRow>(pool, `SELECT project_id, external_id, sha, pipeline_id FROM ci_job WHERE external_id = ANY($1::text[])`, [
+    await queryJson<TJobRow>(pool, `SELECT project_id, external_id, sha, pipeline_id FROM ci_job WHERE external_id = ANY($1::text[])`, [
       unique(deployments.filter((d) => d.provider === "gitlab").map((d) => d.job_external_id)),
     ]),
-  ]);
+  ];
   const deployBuildByExt = new Map(deployBuilds.map((b) => [b.external_id, b]));
   const deployJobByKey = new Map(deployJobs.map((j) => [`${j.project_id}:${j.external_id}`, j]));
   const chain = deployments.map((d) => {
@@ -137,46 +165,53 @@ async function loadBatch(pool: pg.Pool, deployments: TDeploymentRow[], env: Retu
   });
 
   const metaMrs = chain.filter((c) => c.build?.gitlab_mr_iid && c.build.gitlab_project_path);
-  const { rows: mrs } = await queryJson<TMrRow>(pool, 
+  // Each way of linking is its own indexed lookup; the union of ids is then read in table order, as the receipt's query returns them.
+  const { rows: mrs } = await queryJson<TMrRow>(pool,
     `SELECT mr.id, mr.iid, mr.state, mr.title, mr.head_sha, mr.merge_commit_sha, mr.squash_commit_sha, p.path, au.username AS author, mb.username AS merged_by, mr.merged_at
-     FROM merge_request mr JOIN project p ON p.id = mr.project_id
+     FROM (SELECT id FROM merge_request WHERE merge_commit_sha = ANY($1::text[])
+           UNION SELECT id FROM merge_request WHERE squash_commit_sha = ANY($1::text[])
+           UNION SELECT id FROM merge_request WHERE head_sha = ANY($1::text[])
+           UNION SELECT m.id FROM unnest($2::text[], $3::int[]) AS k(path, iid) JOIN project kp ON kp.path = k.path JOIN merge_request m ON m.project_id = kp.id AND m.iid = k.iid) ids
+     JOIN merge_request mr ON mr.id = ids.id JOIN project p ON p.id = mr.project_id
      LEFT JOIN account au ON au.id = mr.author_account_id LEFT JOIN account mb ON mb.id = mr.merged_by_account_id
-     WHERE mr.merge_commit_sha = ANY($1::text[]) OR mr.squash_commit_sha = ANY($1::text[]) OR mr.head_sha = ANY($1::text[])
-        OR (p.path, mr.iid) IN (SELECT * FROM unnest($2::text[], $3::int[]))`,
+     ORDER BY mr.ctid`,
     [unique(chain.map((c) => c.sha)), metaMrs.map((c) => c.build!.gitlab_project_path!), metaMrs.map((c) => c.build!.gitlab_mr_iid!)],
   );
   const mrIds = mrs.map((m) => m.id);
-  const [{ rows: approvals }, { rows: commitEmails }, { rows: pipelines }] = await Promise.all([
-    queryJson<TApprovalRow>(pool, 
+  const [{ rows: approvals }, { rows: commitEmails }, { rows: pipelines }] = [
+    await queryJson<TApprovalRow>(pool, 
       `SELECT a.merge_request_id, ac.username, a.approved_at,
               ARRAY(SELECT o.email FROM account o WHERE o.email IS NOT NULL AND (o.id = ac.id OR (ac.person_id IS NOT NULL AND o.person_id = ac.person_id))) AS emails
        FROM merge_request_approval a JOIN account ac ON ac.id = a.account_id
        WHERE a.merge_request_id = ANY($1::uuid[]) AND a.approved_at IS NOT NULL AND a.revoked_at IS NULL ORDER BY a.approved_at, ac.username`,
       [mrIds],
     ),
-    queryJson<{ merge_request_id: string; author_email: string }>(pool, 
+    await queryJson<{ merge_request_id: string; author_email: string }>(pool, 
       `SELECT DISTINCT mrc.merge_request_id, c.author_email FROM merge_request_commit mrc JOIN commit c ON c.sha = mrc.sha
        WHERE mrc.merge_request_id = ANY($1::uuid[]) AND c.author_email IS NOT NULL`,
       [mrIds],
     ),
-    queryJson<TPipelineRow>(pool, 
-      `SELECT id, external_id, status, ref, sha FROM pipeline WHERE sha = ANY($1::text[]) OR external_id = ANY($2::text[]) OR id = ANY($3::uuid[]) ORDER BY created_at, id`,
+    await queryJson<TPipelineRow>(pool, 
+      `SELECT p.id, p.external_id, p.status, p.ref, p.sha
+       FROM (SELECT id FROM pipeline WHERE sha = ANY($1::text[]) UNION SELECT id FROM pipeline WHERE external_id = ANY($2::text[]) UNION SELECT unnest($3::uuid[])) ids
+       JOIN pipeline p ON p.id = ids.id ORDER BY p.created_at, p.id`,
       [
         unique([...chain.map((c) => c.sha), ...mrs.map((m) => m.head_sha)]),
         unique(chain.map((c) => c.build?.gitlab_pipeline_id)),
         unique(chain.map((c) => c.job?.pipeline_id)),
       ],
     ),
-  ]);
-  const [{ rows: ciJobs }, { rows: builds }] = await Promise.all([
-    queryJson<{ pipeline_id: string; external_id: string }>(pool, `SELECT pipeline_id, external_id FROM ci_job WHERE pipeline_id = ANY($1::uuid[])`, [pipelines.map((p) => p.id)]),
-    queryJson<TBuildRow>(
+  ];
+  const [{ rows: ciJobs }, { rows: builds }] = [
+    await queryJson<{ pipeline_id: string; external_id: string }>(pool, `SELECT pipeline_id, external_id FROM ci_job WHERE pipeline_id = ANY($1::uuid[])`, [pipelines.map((p) => p.id)]),
+    await queryJson<TBuildRow>(
       pool,
-      `SELECT id, external_id, pipeline_slug, number, state, commit_sha, gitlab_project_path, gitlab_mr_iid, gitlab_pipeline_id FROM build
-       WHERE id = ANY($1::uuid[]) OR commit_sha = ANY($2::text[]) OR gitlab_pipeline_id = ANY($3::text[]) ORDER BY number, id`,
+      `SELECT b.id, b.external_id, b.pipeline_slug, b.number, b.state, b.commit_sha, b.gitlab_project_path, b.gitlab_mr_iid, b.gitlab_pipeline_id
+       FROM (SELECT unnest($1::uuid[]) AS id UNION SELECT id FROM build WHERE commit_sha = ANY($2::text[]) UNION SELECT id FROM build WHERE gitlab_pipeline_id = ANY($3::text[])) ids
+       JOIN build b ON b.id = ids.id ORDER BY b.number, b.id`,
       [unique(deployBuilds.map((b) => b.id)), unique(chain.map((c) => c.sha)), unique(pipelines.map((p) => p.external_id))],
     ),
-  ]);
+  ];
   const { rows: buildJobs } = await queryJson<TGateRow>(pool, 
     `SELECT bj.build_id, bj.external_id, bj.type, bj.label, bj.state, ua.name, ua.email, bj.unblocked_at
      FROM build_job bj LEFT JOIN account ua ON ua.id = bj.unblocked_by_account_id WHERE bj.build_id = ANY($1::uuid[]) ORDER BY bj.unblocked_at, bj.external_id`,
@@ -185,15 +220,19 @@ async function loadBatch(pool: pg.Pool, deployments: TDeploymentRow[], env: Retu
   const credentials = (
     await queryJson<TJson<TCredentialRow>>(pool, 
     `SELECT key, kind, provider, issuer, subject, audience, issued_at, expires_at, job_external_id, ref FROM credential
-     WHERE (provider = 'buildkite' AND job_external_id = ANY($1::text[])) OR (provider = 'gitlab' AND job_external_id = ANY($2::text[]))
+     WHERE provider = 'buildkite' AND job_external_id = ANY($1::text[])
+     UNION ALL
+     SELECT key, kind, provider, issuer, subject, audience, issued_at, expires_at, job_external_id, ref FROM credential
+     WHERE provider = 'gitlab' AND job_external_id = ANY($2::text[])
      ORDER BY issued_at, key`,
     [buildJobs.map((j) => j.external_id), ciJobs.map((j) => j.external_id)],
     )
   ).rows.map((c) => ({ ...c, issued_at: new Date(c.issued_at), expires_at: new Date(c.expires_at) }));
   const sessions = (
     await queryJson<TJson<TSessionRow>>(pool, 
-    `SELECT event_id, role_arn, session_name, subject, source_ip, issued_at, expires_at, job_external_id FROM role_session
-     WHERE job_external_id = ANY($1::text[]) OR subject = ANY($2::text[]) ORDER BY issued_at, event_id`,
+    `SELECT r.event_id, r.role_arn, r.session_name, r.subject, r.source_ip, r.issued_at, r.expires_at, r.job_external_id
+     FROM (SELECT id FROM role_session WHERE job_external_id = ANY($1::text[]) UNION SELECT id FROM role_session WHERE subject = ANY($2::text[])) ids
+     JOIN role_session r ON r.id = ids.id ORDER BY r.issued_at, r.event_id`,
     [buildJobs.map((j) => j.external_id), unique(credentials.map((c) => c.subject))],
     )
   ).rows.map((r) => ({ ...r, issued_at: new Date(r.issued_at), expires_at: r.expires_at ? new Date(r.expires_at) : null }));

@@ -28,6 +28,7 @@ const { createCheckpoint } = await import("@/lib/evidence/create-checkpoint");
 const { exportEvidencePack } = await import("@/lib/evidence/pack/export-evidence-pack");
 const { ZEvidencePackQuery } = await import("@/lib/contracts/evidence-pack");
 const { verifyPack, readZip } = await import("@/lib/evidence/pack/verify-pack.mjs");
+const { exportKinds } = await import("@/lib/exports/export-kinds");
 
 const pool = getPool();
 const cli = { type: "cli", id: null, label: "cli:test" } as const;
@@ -137,6 +138,22 @@ describe("exporting an evidence pack", () => {
     while ((await appendToLedger(pool, { sweep: true })) > 0);
     const ledger = await pool.query("SELECT seq FROM ledger_entry WHERE kind = 'audit' AND ref_id = $1", [manifest.auditEntryId]);
     expect(ledger.rows).toHaveLength(1);
+  });
+});
+
+describe("an evidence pack exported in the background", () => {
+  it("is the same verifying zip, with progress counted in deliveries", async () => {
+    const kind = exportKinds["evidence-pack"]!;
+    const params = kind.params.parse({ from: september.from, to: september.to });
+    expect(kind.filename(params)).toBe("custody-evidence-2026-09-01-2026-10-01.zip");
+    expect(kind.contentType).toBe("application/zip");
+    const progress: [number, number | null][] = [];
+    const pack = await collectPack((out) => kind.run(params, cli, out, (done, total) => progress.push([done, total])));
+    expect(verifyPack(pack, { pinnedFingerprint: key.fingerprint }).ok).toBe(true);
+    const deliveries = JSON.parse(readZip(pack).find((e) => e.name === "manifest.json")!.data.toString("utf8")).counts.deliveries;
+    expect(deliveries).toBeGreaterThan(0);
+    expect(progress.at(-1)).toEqual([deliveries, deliveries]);
+    expect(() => kind.params.parse({ from: september.to, to: september.from })).toThrow();
   });
 });
 

@@ -44,6 +44,12 @@ export default async function BuildPage({ params }: { params: Promise<{ pipeline
               </>
             ) : null}{" "}
             · <a href={`/api/v1/builds/${encodeURIComponent(build.pipeline)}/${build.number}`}>JSON</a>
+            {build.commitSha ? (
+              <>
+                {" "}
+                · <a href={`/api/v1/builds/${encodeURIComponent(build.pipeline)}/${build.number}/provenance`}>Provenance (in-toto / SLSA)</a>
+              </>
+            ) : null}
           </>
         }
       />
