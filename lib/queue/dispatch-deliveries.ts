@@ -3,23 +3,32 @@ import type pg from "pg";
 
 /**
  * Hands up to `limit` stored (`received`) deliveries to the job queue in one transaction: marks them
- * `pending` and adds one `process_delivery` job each with a single batched `add_jobs`. Rows another
- * dispatcher is handing over are skipped, so any number of dispatchers can run; a crash between
- * statements is impossible (one statement), so a delivery is queued exactly once. Returns how many.
+ * `pending` and adds `process_delivery` jobs with a single batched `add_jobs`, each job carrying up to
+ * `perJob` consecutive deliveries (in `(received_at, id)` order) as a graphile-worker batch job
+ * (`[{ deliveryId }, …]`), which the worker folds in one transaction. A trickle gives jobs of one or
+ * two deliveries (no waiting to fill a batch); a backlog gives full ones, so the worker does less work
+ * per delivery exactly when it has more to do. Rows another dispatcher is handing over are skipped, so
+ * any number of dispatchers can run; a crash between statements is impossible (one statement), so a
+ * delivery is queued exactly once. Returns how many deliveries were queued.
  */
-export async function dispatchDeliveries(pool: pg.Pool, limit = 500): Promise<number> {
-  const { rows } = await pool.query<{ queued: number }>(
+export async function dispatchDeliveries(pool: pg.Pool, limit = 500, perJob = 20): Promise<number> {
+  const { rows } = await pool.query<{ queued: number; jobs: number }>(
     `WITH picked AS (
        SELECT id FROM delivery WHERE processing_state = 'received'
        ORDER BY received_at, id LIMIT $1 FOR UPDATE SKIP LOCKED
      ), marked AS (
-       UPDATE delivery d SET processing_state = 'pending' FROM picked WHERE d.id = picked.id RETURNING d.id
+       UPDATE delivery d SET processing_state = 'pending' FROM picked WHERE d.id = picked.id RETURNING d.id, d.received_at
+     ), chunked AS (
+       SELECT id, received_at, (row_number() OVER (ORDER BY received_at, id) - 1) / $2 AS chunk FROM marked
+     ), jobs AS (
+       SELECT * FROM graphile_worker.add_jobs(ARRAY(
+         SELECT ROW('process_delivery', json_agg(json_build_object('deliveryId', id) ORDER BY received_at, id), NULL, NULL, 8, NULL, NULL, NULL)::graphile_worker.job_spec
+         FROM chunked GROUP BY chunk ORDER BY chunk
+       ))
      )
-     SELECT count(*)::int AS queued FROM graphile_worker.add_jobs(ARRAY(
-       SELECT ROW('process_delivery', json_build_object('deliveryId', id), NULL, NULL, 8, 'delivery:' || id::text, NULL, NULL)::graphile_worker.job_spec
-       FROM marked
-     ))`,
-    [limit],
+     -- A CTE that only reads is evaluated only when referenced: count both, so the jobs are added.
+     SELECT (SELECT count(*) FROM marked)::int AS queued, (SELECT count(*) FROM jobs)::int AS jobs`,
+    [limit, perJob],
   );
   return rows[0]?.queued ?? 0;
 }

@@ -8,14 +8,14 @@ const BATCH = 500;
 
 /**
  * Keeps handing stored deliveries to the job queue: at once when a receiver announces new ones, and
- * every `pollMs` in case an announcement was lost. A database outage is logged once and retried.
+ * every `pollMs` in case an announcement was lost; each job carries up to `perJob` deliveries. A database outage is logged once and retried.
  */
-export function startDispatcher(pool: pg.Pool, options: { connectionString: string; pollMs: number }): TNotifiedLoop {
+export function startDispatcher(pool: pg.Pool, options: { connectionString: string; pollMs: number; perJob: number }): TNotifiedLoop {
   return startNotifiedLoop({
     name: "dispatcher",
     connectionString: options.connectionString,
     channel: deliveriesChannel,
     pollMs: options.pollMs,
-    step: async () => ({ more: (await dispatchDeliveries(pool, BATCH)) === BATCH }),
+    step: async () => ({ more: (await dispatchDeliveries(pool, BATCH, options.perJob)) === BATCH }),
   });
 }
