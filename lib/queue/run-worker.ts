@@ -102,7 +102,18 @@ export async function runWorker(options: { concurrency?: number; batch?: number 
       },
     },
   });
-  const dispatcher = startDispatcher(pool, { connectionString: resolveDatabaseUrl(env), pollMs: 500, perJob: options.batch ?? env.CUSTODY_WORKER_BATCH });
+  const dispatcher = startDispatcher(pool, {
+    connectionString: resolveDatabaseUrl(env),
+    pollMs: 500,
+    perJob: options.batch ?? env.CUSTODY_WORKER_BATCH,
+    // One job waiting per slot keeps every slot busy; what arrives meanwhile waits as \`received\`
+    // and goes out in fuller jobs when a slot frees up.
+    maxWaitingJobs: concurrency,
+  });
+  // A finished job frees a slot: hand over what has been waiting at once.
+  runner.events.on("job:complete", ({ job }) => {
+    if (job.task_identifier === "process_delivery") dispatcher.nudge();
+  });;
   const ledger = startLedger(pool, {
     connectionString: resolveDatabaseUrl(env),
     pollMs: 1_000,
