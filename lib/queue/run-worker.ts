@@ -65,8 +65,9 @@ async function runDeliveryJob(pool: pg.Pool, payload: unknown, helpers: JobHelpe
     try {
       await processDeliveries(pool, ids, force);
       return payload.map(() => Promise.resolve());
-    } catch {
+    } catch (error) {
       // Fall through: one by one, in order, each with its own outcome.
+      logEvent("warn", "delivery.batch_failed", { deliveries: ids.length, error: (error as Error).message });
     }
   }
   const results: Promise<void>[] = [];
@@ -106,14 +107,14 @@ export async function runWorker(options: { concurrency?: number; batch?: number 
     connectionString: resolveDatabaseUrl(env),
     pollMs: 500,
     perJob: options.batch ?? env.CUSTODY_WORKER_BATCH,
-    // One job waiting per slot keeps every slot busy; what arrives meanwhile waits as \`received\`
+    // One job waiting per slot keeps every slot busy; what arrives meanwhile waits as `received`
     // and goes out in fuller jobs when a slot frees up.
     maxWaitingJobs: concurrency,
   });
   // A finished job frees a slot: hand over what has been waiting at once.
   runner.events.on("job:complete", ({ job }) => {
     if (job.task_identifier === "process_delivery") dispatcher.nudge();
-  });;
+  });
   const ledger = startLedger(pool, {
     connectionString: resolveDatabaseUrl(env),
     pollMs: 1_000,
