@@ -88,6 +88,7 @@ export const ZEnv = z.object({
   CUSTODY_DB_CONNECT_RETRIES: z.coerce.number().int().min(0).max(100).default(10),
   CUSTODY_WORKER: z.enum(["on", "off"]).default("on"),
   CUSTODY_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  CUSTODY_WORKER_BATCH: z.coerce.number().int().min(1).max(500).default(20),
   CUSTODY_MAX_BODY_BYTES: bytes.default(5 * 1024 * 1024),
   GITLAB_WEBHOOK_SECRET: secretList,
   GITLAB_WEBHOOK_SIGNING_TOKEN: secretList,

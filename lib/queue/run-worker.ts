@@ -6,6 +6,7 @@ import { getEnv } from "@/lib/env";
 import { resolveDatabaseUrl } from "@/lib/db/resolve-database-url";
 import { logEvent } from "@/lib/shared/log-event";
 import { processDelivery } from "@/lib/ingest/process/process-delivery";
+import { processDeliveries } from "@/lib/ingest/process/process-deliveries";
 import { linkAccounts } from "@/lib/people/link-accounts";
 import { startDispatcher } from "./start-dispatcher.ts";
 import { getSigningKey } from "@/lib/evidence/get-signing-key";
@@ -21,32 +22,68 @@ const logger = new Logger(() => (level, message) => {
   if (level === "error" || level === "warning") logEvent(level === "warning" ? "warn" : "error", "worker", { message });
 });
 
-/**
- * Processes one delivery; when the job's last attempt fails, parks the delivery as `failed` with the
- * error so the Ingest page shows it and `custody replay --failed` finds it.
- */
-async function processOrPark(pool: pg.Pool, payload: unknown, helpers: JobHelpers, force: boolean): Promise<void> {
-  const deliveryId = (payload as { deliveryId?: string }).deliveryId;
-  if (!deliveryId) return;
+/** Records a failed attempt; on the job's last attempt the delivery is parked as `failed` with the error. */
+async function recordFailure(pool: pg.Pool, deliveryId: string, error: unknown, helpers: JobHelpers): Promise<void> {
+  const message = (error as Error).message;
+  const final = helpers.job.attempts >= helpers.job.max_attempts;
+  await pool
+    .query("UPDATE delivery SET processing_state = $2, processing_error = $3, attempts = attempts + 1 WHERE id = $1", [
+      deliveryId,
+      final ? "failed" : "pending",
+      message,
+    ])
+    .catch(() => {});
+  logEvent("error", "delivery.process_failed", { deliveryId, attempt: helpers.job.attempts, final, error: message });
+}
+
+/** Processes one delivery; a failure is recorded on the delivery and rethrown so the job retries. */
+async function processOrPark(pool: pg.Pool, deliveryId: string, helpers: JobHelpers, force: boolean): Promise<void> {
   try {
     await processDelivery(pool, deliveryId, force);
   } catch (error) {
-    const message = (error as Error).message;
-    const final = helpers.job.attempts >= helpers.job.max_attempts;
-    await pool
-      .query("UPDATE delivery SET processing_state = $2, processing_error = $3, attempts = attempts + 1 WHERE id = $1", [
-        deliveryId,
-        final ? "failed" : "pending",
-        message,
-      ])
-      .catch(() => {});
-    logEvent("error", "delivery.process_failed", { deliveryId, attempt: helpers.job.attempts, final, error: message });
+    await recordFailure(pool, deliveryId, error, helpers);
     throw error;
   }
 }
 
+const idOf = (entry: unknown) => (entry as { deliveryId?: string } | null)?.deliveryId;
+
+/**
+ * A job carries one delivery (`{ deliveryId }`) or, as the dispatcher queues them, a batch
+ * (`[{ deliveryId }, …]`, a graphile-worker batch job). A batch is processed in one transaction; if
+ * that fails, each delivery is processed on its own, so one bad delivery neither fails nor delays the
+ * others. The result lists one promise per entry: graphile-worker retries (with backoff) only the
+ * entries that failed, and on the last attempt they are parked as `failed`.
+ */
+async function runDeliveryJob(pool: pg.Pool, payload: unknown, helpers: JobHelpers, force: boolean): Promise<Promise<void>[] | void> {
+  if (!Array.isArray(payload)) {
+    const deliveryId = idOf(payload);
+    if (deliveryId) await processOrPark(pool, deliveryId, helpers, force);
+    return;
+  }
+  const ids = payload.map(idOf).filter((id): id is string => typeof id === "string");
+  if (ids.length > 1) {
+    try {
+      await processDeliveries(pool, ids, force);
+      return payload.map(() => Promise.resolve());
+    } catch (error) {
+      // Fall through: one by one, in order, each with its own outcome.
+      logEvent("warn", "delivery.batch_failed", { deliveries: ids.length, error: (error as Error).message });
+    }
+  }
+  const results: Promise<void>[] = [];
+  for (const entry of payload) {
+    const deliveryId = idOf(entry);
+    const result = deliveryId ? processOrPark(pool, deliveryId, helpers, force) : Promise.resolve();
+    // Settle before the next one (one connection each, in order); the rejection is reported by the returned promise.
+    await result.catch(() => {});
+    results.push(result);
+  }
+  return results;
+}
+
 /** Starts the delivery worker in this process; resolves to a runner whose `stop()` drains it. */
-export async function runWorker(options: { concurrency?: number } = {}): Promise<Runner> {
+export async function runWorker(options: { concurrency?: number; batch?: number } = {}): Promise<Runner> {
   const env = getEnv();
   const concurrency = options.concurrency ?? env.CUSTODY_WORKER_CONCURRENCY;
   const pool = createWorkerPool(concurrency);
@@ -60,8 +97,8 @@ export async function runWorker(options: { concurrency?: number } = {}): Promise
     noPreparedStatements: env.CUSTODY_EMBEDDED === "1",
     logger,
     taskList: {
-      process_delivery: (payload, helpers) => processOrPark(pool, payload, helpers, false),
-      replay_delivery: (payload, helpers) => processOrPark(pool, payload, helpers, true),
+      process_delivery: (payload, helpers) => runDeliveryJob(pool, payload, helpers, false),
+      replay_delivery: (payload, helpers) => runDeliveryJob(pool, payload, helpers, true),
       run_export: async (payload) => {
         const jobId = (payload as { jobId?: string }).jobId;
         if (jobId) await runExportJob(pool, jobId);
@@ -71,7 +108,18 @@ export async function runWorker(options: { concurrency?: number } = {}): Promise
       },
     },
   });
-  const dispatcher = startDispatcher(pool, { connectionString: resolveDatabaseUrl(env), pollMs: 500 });
+  const dispatcher = startDispatcher(pool, {
+    connectionString: resolveDatabaseUrl(env),
+    pollMs: 500,
+    perJob: options.batch ?? env.CUSTODY_WORKER_BATCH,
+    // One job waiting per slot keeps every slot busy; what arrives meanwhile waits as `received`
+    // and goes out in fuller jobs when a slot frees up.
+    maxWaitingJobs: concurrency,
+  });
+  // A finished job frees a slot: hand over what has been waiting at once.
+  runner.events.on("job:complete", ({ job }) => {
+    if (job.task_identifier === "process_delivery") dispatcher.nudge();
+  });
   const ledger = startLedger(pool, {
     connectionString: resolveDatabaseUrl(env),
     pollMs: 1_000,

@@ -2,7 +2,11 @@ import "server-only";
 import pg from "pg";
 import { logEvent } from "@/lib/shared/log-event";
 
-export type TNotifiedLoop = { stop: () => Promise<void> };
+export type TNotifiedLoop = {
+  /** Runs the next step now (or right after the current one) instead of waiting for a notification or the poll. */
+  nudge: () => void;
+  stop: () => Promise<void>;
+};
 
 /**
  * Runs `step` again and again: at once while it reports more work, otherwise when `channel` is
@@ -21,8 +25,13 @@ export function startNotifiedLoop(options: {
   let wake: (() => void) | undefined;
   let listener: pg.Client | undefined;
   let failing = false;
+  // A nudge that arrives while a step runs is kept, so the step after it is not delayed to the poll.
+  let nudged = false;
 
-  const nudge = () => wake?.();
+  const nudge = () => {
+    if (wake) wake();
+    else nudged = true;
+  };
   const sleep = () =>
     new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, options.pollMs);
@@ -63,11 +72,13 @@ export function startNotifiedLoop(options: {
         if (!failing) logEvent("error", `${options.name}.failed`, { error: (error as Error).message });
         failing = true;
       }
-      if (!more && running) await sleep();
+      if (!more && !nudged && running) await sleep();
+      nudged = false;
     }
   })();
 
   return {
+    nudge,
     stop: async () => {
       running = false;
       nudge();

@@ -9,6 +9,7 @@ const { POST: postGitlab } = await import("@/app/api/webhooks/gitlab/route");
 const { POST: postBuildkite } = await import("@/app/api/webhooks/buildkite/route");
 const { getPool, closeDb, db } = await import("@/lib/db");
 const { processDelivery } = await import("@/lib/ingest/process/process-delivery");
+const { processDeliveries } = await import("@/lib/ingest/process/process-deliveries");
 const { getDeployReceipt } = await import("@/lib/domain/get-deploy-receipt");
 
 const pool = getPool();
@@ -25,13 +26,20 @@ async function processPending(): Promise<void> {
   for (const row of rows) await processDelivery(pool, row.id);
 }
 
-async function ingest(order: number[]): Promise<void> {
+/** Processes what is waiting in batches of `size` deliveries (one transaction each), as the worker's jobs do. */
+async function processPendingInBatches(size: number): Promise<void> {
+  const { rows } = await pool.query<{ id: string }>("SELECT id FROM delivery WHERE processing_state IN ('received', 'pending') ORDER BY received_at, id");
+  for (let i = 0; i < rows.length; i += size) await processDeliveries(pool, rows.slice(i, i + size).map((row) => row.id));
+}
+
+async function ingest(order: number[], batch = 1): Promise<void> {
   const story = buildStory();
   for (const index of order) {
     const response = await send(story[index]!, index);
     expect([200, 202]).toContain(response.status);
   }
-  await processPending();
+  if (batch === 1) await processPending();
+  else await processPendingInBatches(batch);
 }
 
 beforeEach(async () => truncateAll(pool));
@@ -102,6 +110,30 @@ describe("the provenance graph built from a story", () => {
       { numRuns: 8 },
     );
   }, 240_000);
+
+  it("the same facts come out however the deliveries are cut into batches (property)", async () => {
+    const size = buildStory().length;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.shuffledSubarray([...Array(size).keys()], { minLength: size, maxLength: size }),
+        fc.array(fc.integer({ min: 0, max: size - 1 }), { maxLength: 10 }),
+        fc.integer({ min: 2, max: size }),
+        async (order, duplicates, batch) => {
+          await truncateAll(pool);
+          await ingest([...order, ...duplicates], batch);
+          expect(await graphSnapshot(pool)).toEqual(canonical);
+        },
+      ),
+      { numRuns: 6 },
+    );
+  }, 240_000);
+
+  it("re-processing every delivery in one batch (replay) changes nothing", async () => {
+    await ingest(buildStory().map((_, i) => i));
+    const { rows } = await pool.query<{ id: string }>("SELECT id FROM delivery");
+    await processDeliveries(pool, rows.map((row) => row.id), true);
+    expect(await graphSnapshot(pool)).toEqual(canonical);
+  });
 
   it("re-processing every delivery (replay) changes nothing", async () => {
     await ingest(buildStory().map((_, i) => i));

@@ -466,9 +466,31 @@ describe("redelivery and concurrency", () => {
     expect(rows).toHaveLength(1);
     expect(new Set(answers.map((a) => a.body.id))).toEqual(new Set([rows[0]!.id]));
     // Dispatchers racing each other hand the stored delivery to the queue once.
-    const dispatched = await Promise.all([dispatchDeliveries(pool), dispatchDeliveries(pool), dispatchDeliveries(pool)]);
+    const dispatch = () => dispatchDeliveries(pool, { limit: 500, perJob: 20, maxWaitingJobs: 4 });
+    const dispatched = await Promise.all([dispatch(), dispatch(), dispatch()]);
     expect(dispatched.reduce((a, b) => a + b, 0)).toBe(1);
     expect(await queuedJobs()).toBe(1);
+  });
+
+  it("the dispatcher queues consecutive deliveries in batch jobs, and only as many jobs as may wait", async () => {
+    for (let i = 0; i < 45; i++) {
+      const response = await postGitlab(gitlabRequest("Push Hook", `{"object_kind":"push","ref":"refs/heads/main","n":${i}}`, { id: `batch-${i}` }));
+      expect(response.status).toBe(202);
+    }
+    const { rows: stored } = await pool.query<{ id: string }>("SELECT id FROM delivery ORDER BY received_at, id");
+    const jobPayloads = async () =>
+      (await pool.query<{ payload: Array<{ deliveryId: string }> }>("SELECT payload FROM graphile_worker._private_jobs ORDER BY id")).rows.map(
+        (row) => row.payload.map((entry) => entry.deliveryId),
+      );
+
+    // Room for one waiting job: one job of 20, the rest stays `received`.
+    expect(await dispatchDeliveries(pool, { limit: 500, perJob: 20, maxWaitingJobs: 1 })).toBe(20);
+    expect(await dispatchDeliveries(pool, { limit: 500, perJob: 20, maxWaitingJobs: 1 })).toBe(0);
+    // Room for two more: the remaining 25 in store order, cut into 20 + 5.
+    expect(await dispatchDeliveries(pool, { limit: 500, perJob: 20, maxWaitingJobs: 3 })).toBe(25);
+    expect(await jobPayloads()).toEqual([stored.slice(0, 20), stored.slice(20, 40), stored.slice(40)].map((part) => part.map((row) => row.id)));
+    const { rows: states } = await pool.query<{ state: string; n: number }>("SELECT processing_state::text AS state, count(*)::int AS n FROM delivery GROUP BY 1");
+    expect(states).toEqual([{ state: "pending", n: 45 }]);
   });
 
   describe("GitLab deduplicates on webhook-id, then Idempotency-Key, then X-Gitlab-Event-UUID, then the body's sha256", () => {

@@ -20,8 +20,8 @@ const { normalizeDelivery } = await import("@/lib/ingest/normalize/normalize-del
 const pool = getPool();
 const runners: Runner[] = [];
 
-async function startWorker(concurrency: number): Promise<Runner> {
-  const runner = await runWorker({ concurrency });
+async function startWorker(concurrency: number, batch?: number): Promise<Runner> {
+  const runner = await runWorker({ concurrency, batch });
   runners.push(runner);
   return runner;
 }
@@ -138,17 +138,57 @@ describe("the delivery worker", () => {
     }
   }, 60_000);
 
+  it("a delivery that fails inside a batch neither fails nor holds back the others in that batch", async () => {
+    // Build facts are refused, so every delivery with one fails; the rest of the story shares its batches.
+    await pool.query("ALTER TABLE fact ADD CONSTRAINT fact_refuses_builds CHECK (entity_type <> 'build') NOT VALID");
+    try {
+      const failing = story.filter((d) => {
+        const result = normalizeDelivery({ source: d.source, eventType: d.event, body: Buffer.from(d.body), sha256: "x", receivedAt: new Date() });
+        return result.status === "processed" && result.facts.some((f) => f.type === "build");
+      }).length;
+      expect(failing).toBeGreaterThan(0);
+      await postAll(story, 1);
+      const runner = await startWorker(1, 20);
+      const batchSizes: number[] = [];
+      runner.events.on("job:start", ({ job }) => batchSizes.push(Array.isArray(job.payload) ? job.payload.length : 1));
+      await pollUntil(
+        "every delivery without a build fact to be processed",
+        async () => ((await stateCounts()).processed === story.length - failing ? true : undefined),
+        { timeoutMs: 20_000, intervalMs: 200, describeLast: stateCounts },
+      );
+      expect(Math.max(...batchSizes)).toBeGreaterThan(1);
+      const { rows: waiting } = await pool.query<{ processing_state: string; processing_error: string; attempts: number }>(
+        "SELECT processing_state, processing_error, attempts FROM delivery WHERE processing_state <> 'processed'",
+      );
+      expect(waiting).toHaveLength(failing);
+      for (const row of waiting) {
+        expect(row.processing_state).toBe("pending");
+        expect(row.processing_error).toMatch(/fact_refuses_builds/);
+        expect(row.attempts).toBeGreaterThanOrEqual(1);
+      }
+
+      // Once the cause is gone, the retries (brought forward) finish the story: same graph as one by one.
+      await pool.query("ALTER TABLE fact DROP CONSTRAINT fact_refuses_builds");
+      await pool.query("SELECT graphile_worker.reschedule_jobs(array_agg(id), run_at := now()) FROM graphile_worker.jobs WHERE locked_at IS NULL");
+      await pool.query(`SELECT pg_notify('jobs:insert', '{"count":1}')`);
+      await waitUntilAllProcessed(story.length);
+      expect(await graphSnapshot(pool)).toEqual(canonical);
+    } finally {
+      await pool.query("ALTER TABLE fact DROP CONSTRAINT IF EXISTS fact_refuses_builds");
+    }
+  }, 60_000);
+
   it("two workers running at once process each of 30 deliveries exactly once", async () => {
     const deliveries = buildStory({ seed: 11 }).slice(0, 30);
     await postAll(deliveries, 11);
     expect(await stateCounts()).toEqual({ received: 30 });
 
     const ranBy = new Map<string, string[]>();
-    const [first, second] = await Promise.all([startWorker(3), startWorker(3)]);
+    // Small batches, so there are enough jobs for both workers.
+    const [first, second] = await Promise.all([startWorker(3, 2), startWorker(3, 2)]);
     for (const [name, runner] of [["first", first!], ["second", second!]] as const) {
       runner.events.on("job:success", ({ job }) => {
-        const id = (job.payload as { deliveryId: string }).deliveryId;
-        ranBy.set(id, [...(ranBy.get(id) ?? []), name]);
+        for (const { deliveryId: id } of job.payload as Array<{ deliveryId: string }>) ranBy.set(id, [...(ranBy.get(id) ?? []), name]);
       });
     }
     await waitUntilAllProcessed(30);
