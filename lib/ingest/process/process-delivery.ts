@@ -15,6 +15,7 @@ type TDeliveryRow = {
   body: Buffer;
   sha256: string;
   received_at: Date;
+  request_url: string | null;
   processing_state: string;
   attempts: number;
 };
@@ -59,7 +60,7 @@ export async function processDelivery(pool: pg.Pool, deliveryId: string, force =
   try {
     await client.query("BEGIN");
     const { rows } = await client.query<TDeliveryRow>(
-      "SELECT id, source, event_type, body, sha256, received_at, processing_state, attempts FROM delivery WHERE id = $1 FOR UPDATE",
+      "SELECT id, source, event_type, body, sha256, received_at, request_url, processing_state, attempts FROM delivery WHERE id = $1 FOR UPDATE",
       [deliveryId],
     );
     const delivery = rows[0];
@@ -73,6 +74,7 @@ export async function processDelivery(pool: pg.Pool, deliveryId: string, force =
       body: delivery.body,
       sha256: delivery.sha256,
       receivedAt: delivery.received_at,
+      requestUrl: delivery.request_url,
     });
     // Replace whatever an earlier (possibly interrupted) run wrote for this delivery.
     await client.query("DELETE FROM fact WHERE delivery_id = $1", [deliveryId]);

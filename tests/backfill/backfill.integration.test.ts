@@ -1,0 +1,175 @@
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { buildStory, type TStoryDelivery } from "../fixtures/story.ts";
+import { configureWebhookSecrets, buildkiteRequest, gitlabRequest } from "../support/webhook-requests.ts";
+import { graphSnapshot, truncateAll } from "../support/graph-snapshot.ts";
+import { buildStoryRestObjects } from "../support/story-rest-objects.ts";
+import { startMockGitlabApi } from "../support/mock-gitlab-api.ts";
+import { startMockBuildkiteApi } from "../support/mock-buildkite-api.ts";
+
+const story = buildStory();
+const rest = buildStoryRestObjects(story);
+// Pages of one object and a rate limit that runs out, so every run pages, pauses and meets 429s.
+const gitlabApi = await startMockGitlabApi(rest.gitlab, { maxPerPage: 1, rateLimit: { limit: 20, windowSeconds: 1, every429: 7 } });
+const buildkiteApi = await startMockBuildkiteApi(rest.buildkite, { maxPerPage: 1, rateLimit: { limit: 3, windowSeconds: 1, every429: 2 } });
+
+configureWebhookSecrets();
+Object.assign(process.env, {
+  GITLAB_URL: gitlabApi.url,
+  GITLAB_API_TOKEN: "glpat-backfill-test",
+  GITLAB_BACKFILL_PROJECTS: "acme",
+  BUILDKITE_API_URL: buildkiteApi.url,
+  BUILDKITE_API_TOKEN: "bkua_backfill_test",
+  BUILDKITE_ORG: "acme",
+  BUILDKITE_BACKFILL_PIPELINES: "payments-api-deploy",
+});
+const { resetEnvCache } = await import("@/lib/env");
+resetEnvCache();
+const { POST: postGitlab } = await import("@/app/api/webhooks/gitlab/route");
+const { POST: postBuildkite } = await import("@/app/api/webhooks/buildkite/route");
+const { getPool, closeDb } = await import("@/lib/db");
+const { processDelivery } = await import("@/lib/ingest/process/process-delivery");
+const { startBackfill } = await import("@/lib/backfill/start-backfill");
+const { runBackfill } = await import("@/lib/backfill/run-backfill");
+
+const pool = getPool();
+const window = { from: new Date("2026-09-01T00:00:00Z"), to: new Date("2026-10-01T00:00:00Z") };
+
+// The webhooks that never arrive: carol's second approval, the merge, the gate being opened, the
+// Buildkite deploy finishing and the build passing, the GitLab deploy job, deployment and pipeline finishing.
+const dropped = ["11-", "12-", "24-", "28-", "29-", "33-", "34-", "35-"].map((prefix) => Number(prefix.slice(0, 2)) - 1);
+
+function send(delivery: TStoryDelivery, index: number): Promise<Response> {
+  return delivery.source === "gitlab"
+    ? postGitlab(gitlabRequest(delivery.event, delivery.body, { id: `00000000-0000-4000-8000-${String(index).padStart(12, "0")}` }))
+    : postBuildkite(buildkiteRequest(delivery.event, delivery.body));
+}
+
+async function processPending(): Promise<void> {
+  const { rows } = await pool.query<{ id: string }>("SELECT id FROM delivery WHERE processing_state IN ('received', 'pending') ORDER BY received_at, id");
+  for (const row of rows) await processDelivery(pool, row.id);
+}
+
+async function ingest(indexes: number[]): Promise<void> {
+  for (const index of indexes) expect([200, 202]).toContain((await send(story[index]!, index)).status);
+  await processPending();
+}
+
+async function backfill(source: "gitlab" | "buildkite") {
+  const run = await startBackfill(pool, { source, kind: "backfill", ...window, startedBy: "test" });
+  const outcome = await runBackfill(pool, run.id);
+  await processPending();
+  return { ...run, outcome };
+}
+
+/** The provenance graph without the timeline: a timeline lists announcements, and a missed webhook's announcement stays missed. */
+async function entities() {
+  const { timeline: _timeline, ...rest } = await graphSnapshot(pool);
+  return rest;
+}
+
+const all = story.map((_, i) => i);
+const partial = all.filter((i) => !dropped.includes(i));
+
+beforeEach(async () => {
+  await truncateAll(pool);
+  await pool.query("TRUNCATE reconciliation_gap, backfill_run CASCADE");
+  gitlabApi.calls.length = 0;
+  buildkiteApi.calls.length = 0;
+  gitlabApi.failFrom(null);
+  buildkiteApi.failFrom(null);
+});
+afterAll(async () => {
+  await closeDb();
+  await gitlabApi.close();
+  await buildkiteApi.close();
+});
+
+describe("backfill from the GitLab and Buildkite APIs", () => {
+  it("a story with missing webhooks ends with the same provenance graph as the complete story once backfilled", async () => {
+    await ingest(all);
+    const complete = await entities();
+    await truncateAll(pool);
+
+    await ingest(partial);
+    expect(await entities()).not.toEqual(complete);
+    expect((await backfill("gitlab")).outcome).toEqual({ state: "done" });
+    expect((await backfill("buildkite")).outcome).toEqual({ state: "done" });
+    expect(await entities()).toEqual(complete);
+
+    // The APIs were paged and rate limited, and Custody waited instead of failing.
+    expect(gitlabApi.calls.some((c) => c.status === 429)).toBe(true);
+    expect(buildkiteApi.calls.some((c) => c.status === 429)).toBe(true);
+    expect(gitlabApi.calls.some((c) => c.query.includes("page=2"))).toBe(true);
+  });
+
+  it("records each gap it filled, and the evidence it stored is marked as read from the API", async () => {
+    await ingest(partial);
+    await backfill("gitlab");
+    await backfill("buildkite");
+    const { rows: gaps } = await pool.query<{ source: string; object_kind: string; external_id: string; api_state: string; filled_at: Date | null; origin: string }>(
+      `SELECT g.source, g.object_kind, g.external_id, g.api_state, g.filled_at, d.origin FROM reconciliation_gap g JOIN delivery d ON d.id = g.delivery_id ORDER BY 2, 3`,
+    );
+    const found = gaps.map((g) => `${g.object_kind} ${g.external_id} ${g.api_state}`);
+    // Exactly what the dropped webhooks would have told: the merge, the GitLab deploy job and deployment
+    // finishing, the gate opened by Erin, the Buildkite deploy job and its deployment finishing. Not gaps:
+    // states another webhook already told (the main pipeline's "success" came with its first run;
+    // a build stopped at a gate reports "passed" too; carol's approval was delivered once).
+    expect(found).toEqual([
+      "build_job buildkite:job:01f8b55f-d383-419b-8750-180f5c447174 unblocked",
+      "build_job buildkite:job:33675233-2580-4883-91ef-9a25fb852b87 passed",
+      "ci_job gitlab:job:4242:9120459 success",
+      "deployment buildkite:deployment:33675233-2580-4883-91ef-9a25fb852b87 success",
+      "deployment gitlab:deployment:4242:3307 success",
+      "merge_request gitlab:mr:4242:17 merged",
+    ]);
+    for (const gap of gaps) expect(gap).toMatchObject({ origin: "api", filled_at: expect.any(Date) });
+    const { rows } = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM delivery WHERE origin = 'api' AND request_url LIKE 'http://127.0.0.1:%'");
+    expect(rows[0]!.n).toBeGreaterThan(10);
+  });
+
+  it("reading the same window again stores nothing new, and webhooks arriving late create no duplicates", async () => {
+    await ingest(all);
+    const complete = await entities();
+    await truncateAll(pool);
+    await ingest(partial);
+    await backfill("gitlab");
+    await backfill("buildkite");
+    const { rows: before } = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM delivery");
+    const again = await startBackfill(pool, { source: "gitlab", kind: "backfill", ...window, startedBy: "test" });
+    expect(again.resumed).toBe(false);
+    await runBackfill(pool, again.id);
+    const { rows: after } = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM delivery");
+    expect(after[0]!.n).toBe(before[0]!.n);
+    const { rows: run } = await pool.query("SELECT stored, gaps_found FROM backfill_run WHERE id = $1", [again.id]);
+    expect(run[0]).toEqual({ stored: 0, gaps_found: 0 });
+
+    await ingest(dropped);
+    expect(await entities()).toEqual(complete);
+  });
+
+  it("a run that crashes mid-way resumes from its cursor without reading the finished pages again", async () => {
+    await ingest(partial);
+    const run = await startBackfill(pool, { source: "gitlab", kind: "backfill", ...window, startedBy: "test" });
+    gitlabApi.failFrom(12);
+    const first = await runBackfill(pool, run.id);
+    expect(first.state).toBe("failed");
+    const { rows: failed } = await pool.query("SELECT state, error, cursor FROM backfill_run WHERE id = $1", [run.id]);
+    expect(failed[0].state).toBe("failed");
+    expect(failed[0].error).toMatch(/500/);
+    const finishedUnits = Object.entries(failed[0].cursor as Record<string, unknown>).filter(([, v]) => v === "done").map(([k]) => k);
+    expect(finishedUnits.length).toBeGreaterThan(0);
+
+    gitlabApi.failFrom(null);
+    gitlabApi.calls.length = 0;
+    const again = await startBackfill(pool, { source: "gitlab", kind: "backfill", ...window, startedBy: "test" });
+    expect(again).toEqual({ id: run.id, resumed: true });
+    expect((await runBackfill(pool, run.id)).state).toBe("done");
+    // Merge requests were finished before the crash: their list is not read again.
+    expect(finishedUnits).toContain("gitlab:4242:merge_requests");
+    expect(gitlabApi.calls.filter((c) => c.path.endsWith("/merge_requests"))).toEqual([]);
+    await processPending();
+    await backfill("buildkite");
+    await ingest([]);
+    await truncateAll(pool).then(() => pool.query("TRUNCATE reconciliation_gap, backfill_run CASCADE"));
+  });
+});
