@@ -52,7 +52,8 @@ export async function backfillBuildkite(
       for (const build of builds as Record<string, unknown>[]) {
         // A build finished after the window's end belongs to a later window.
         if (unit.endsWith(":finished") && typeof build.finished_at === "string" && Date.parse(build.finished_at) > ctx.windowTo.getTime()) continue;
-        const url = typeof build.url === "string" ? build.url : `${pageUrl.split("?")[0]}/${build.number}`;
+        // The build's own REST URL on the host Custody reads from (BUILDKITE_API_URL may be a proxy).
+        const url = `${pageUrl.split("?")[0]}/${build.number}`;
         await ctx.store({ source: "buildkite", eventType: "api.build.full", url, pageUrl, body: build });
       }
       next = nextLink(response.headers.get("link")) ?? "done";
