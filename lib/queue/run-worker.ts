@@ -10,6 +10,8 @@ import { linkAccounts } from "@/lib/people/link-accounts";
 import { startDispatcher } from "./start-dispatcher.ts";
 import { getSigningKey } from "@/lib/evidence/get-signing-key";
 import { startLedger } from "@/lib/evidence/start-ledger";
+import { reconcileSources } from "@/lib/backfill/reconcile-sources";
+import { runBackfill } from "@/lib/backfill/run-backfill";
 
 // graphile-worker: jobs live in Postgres (no extra service), are picked up at once through
 // LISTEN/NOTIFY, and are locked with SKIP LOCKED so several workers never run one job at the same
@@ -64,7 +66,17 @@ export async function runWorker(options: { concurrency?: number } = {}): Promise
       link_people: async () => {
         await linkAccounts(pool, { onlyIfPending: true });
       },
+      // Backfills asked for from the dashboard or API (docs/backfill.md); a failed run keeps its cursor.
+      run_backfill: async (payload) => {
+        const runId = (payload as { runId?: string }).runId;
+        if (runId) await runBackfill(pool, runId);
+      },
+      // Checked every minute; each source runs when CUSTODY_RECONCILE_INTERVAL has passed since its last pass.
+      reconcile_sources: async () => {
+        await reconcileSources(pool);
+      },
     },
+    crontab: env.CUSTODY_RECONCILE_INTERVAL > 0 ? "* * * * * reconcile_sources ?max=1&jobKey=reconcile-sources" : "",
   });
   const dispatcher = startDispatcher(pool, { connectionString: resolveDatabaseUrl(env), pollMs: 500 });
   const ledger = startLedger(pool, {

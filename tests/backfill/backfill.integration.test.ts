@@ -21,6 +21,7 @@ Object.assign(process.env, {
   BUILDKITE_API_TOKEN: "bkua_backfill_test",
   BUILDKITE_ORG: "acme",
   BUILDKITE_BACKFILL_PIPELINES: "payments-api-deploy",
+  CUSTODY_RECONCILE_INTERVAL: "15m",
 });
 const { resetEnvCache } = await import("@/lib/env");
 resetEnvCache();
@@ -30,6 +31,7 @@ const { getPool, closeDb } = await import("@/lib/db");
 const { processDelivery } = await import("@/lib/ingest/process/process-delivery");
 const { startBackfill } = await import("@/lib/backfill/start-backfill");
 const { runBackfill } = await import("@/lib/backfill/run-backfill");
+const { reconcileSources } = await import("@/lib/backfill/reconcile-sources");
 
 const pool = getPool();
 const window = { from: new Date("2026-09-01T00:00:00Z"), to: new Date("2026-10-01T00:00:00Z") };
@@ -182,5 +184,32 @@ describe("backfill from the GitLab and Buildkite APIs", () => {
     await backfill("buildkite");
     await ingest([]);
     await truncateAll(pool).then(() => pool.query("TRUNCATE reconciliation_gap, backfill_run CASCADE"));
+  });
+
+  it("the scheduled reconciliation reads overlapping windows and records the gaps it filled", async () => {
+    await ingest(partial);
+    // Half an hour after the deploys: the window is the last two intervals.
+    const first = new Date("2026-09-14T10:30:00Z");
+    expect(await reconcileSources(pool, first)).toEqual({ gitlab: { state: "done" }, buildkite: { state: "done" } });
+    expect(await reconcileSources(pool, new Date(first.getTime() + 60_000))).toEqual({ gitlab: "not-due", buildkite: "not-due" });
+    const next = new Date(first.getTime() + 16 * 60_000);
+    expect(await reconcileSources(pool, next)).toEqual({ gitlab: { state: "done" }, buildkite: { state: "done" } });
+    const { rows: runs } = await pool.query("SELECT source, window_from, window_to FROM backfill_run WHERE kind = 'reconcile' ORDER BY created_at, source");
+    expect(runs.map((r) => [r.source, r.window_from.toISOString(), r.window_to.toISOString()])).toEqual([
+      ["gitlab", "2026-09-14T10:00:00.000Z", "2026-09-14T10:30:00.000Z"],
+      ["buildkite", "2026-09-14T10:00:00.000Z", "2026-09-14T10:30:00.000Z"],
+      ["gitlab", "2026-09-14T10:15:00.000Z", "2026-09-14T10:46:00.000Z"],
+      ["buildkite", "2026-09-14T10:15:00.000Z", "2026-09-14T10:46:00.000Z"],
+    ]);
+    await processPending();
+    const { rows: gaps } = await pool.query("SELECT g.object_kind, g.api_state FROM reconciliation_gap g JOIN backfill_run r ON r.id = g.run_id WHERE r.kind = 'reconcile' ORDER BY 1, 2");
+    expect(gaps).toEqual(
+      expect.arrayContaining([
+        { object_kind: "deployment", api_state: "success" },
+        { object_kind: "build_job", api_state: "unblocked" },
+      ]),
+    );
+    const { rows: deploy } = await pool.query("SELECT status FROM deployment WHERE provider = 'gitlab'");
+    expect(deploy).toEqual([{ status: "success" }]);
   });
 });
