@@ -5,8 +5,8 @@ import { problemResponse } from "@/lib/http/problem-response";
 
 export const dynamic = "force-dynamic";
 
-export const GET = defineRoute("/api/v1/backfills/[id]", "GET", async (_request, { params }) => {
-  const run = await findBackfillRuns(String(params.id));
+export const GET = defineRoute<{ id: string }>("/api/v1/backfills/[id]", "GET", async (_request, { params }) => {
+  const run = await findBackfillRuns(params.id);
   if (!run) return problemResponse(404, "Not found", "No backfill run with this id.");
   return Response.json(run, { headers: { "Cache-Control": "no-store" } });
 });
