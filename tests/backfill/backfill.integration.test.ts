@@ -32,6 +32,10 @@ const { processDelivery } = await import("@/lib/ingest/process/process-delivery"
 const { startBackfill } = await import("@/lib/backfill/start-backfill");
 const { runBackfill } = await import("@/lib/backfill/run-backfill");
 const { reconcileSources } = await import("@/lib/backfill/reconcile-sources");
+const { ZReportQuery } = await import("@/lib/contracts/reports");
+const { buildCompletenessReport } = await import("@/lib/reports/build-completeness-report");
+const { writeReportCsv } = await import("@/lib/reports/write-report-csv");
+const { writeReportPdf } = await import("@/lib/reports/write-report-pdf");
 
 const pool = getPool();
 const window = { from: new Date("2026-09-01T00:00:00Z"), to: new Date("2026-10-01T00:00:00Z") };
@@ -138,6 +142,35 @@ describe("backfill from the GitLab and Buildkite APIs", () => {
       "api.merge_request_approvals": 1,
       "api.pipeline": 2,
     });
+  });
+
+  it("the completeness report lists the gaps that were filled, per source and day and one by one", async () => {
+    await ingest(partial);
+    await backfill("gitlab");
+    await backfill("buildkite");
+    const today = new Date().toISOString().slice(0, 10);
+    const query = { from: `${today}T00:00:00.000Z`, to: new Date(Date.parse(today) + 86_400_000).toISOString() };
+    const report = buildCompletenessReport(ZReportQuery.parse(query));
+    const rows = [];
+    for await (const row of report.rows) rows.push(row);
+    expect(rows.filter((r) => r.gapsFound).map((r) => [r.source, r.day, r.gapsFound, r.gapsFilled])).toEqual([
+      ["gitlab", today, 3, 3],
+      ["buildkite", today, 3, 3],
+    ]);
+    const summary = report.summary() as { reconciliation: { runs: Record<string, unknown>; gapsFilled: string[] } };
+    expect(summary.reconciliation.runs).toEqual({
+      gitlab: expect.objectContaining({ backfill: 1, reconcile: 0, failed: 0 }),
+      buildkite: expect.objectContaining({ backfill: 1, reconcile: 0, failed: 0 }),
+    });
+    expect(summary.reconciliation.gapsFilled).toHaveLength(6);
+    expect(summary.reconciliation.gapsFilled).toEqual(
+      expect.arrayContaining([expect.stringMatching(/ gitlab merge_request gitlab:mr:4242:17 \(merged\) filled by delivery [0-9a-f-]{36}$/)]),
+    );
+    // The writers keep working with the new columns and section.
+    const csv = await new Response(writeReportCsv(buildCompletenessReport(ZReportQuery.parse(query)))).text();
+    expect(csv.split("\n")[0]).toContain("gaps_found,gaps_filled");
+    const pdf = await writeReportPdf(buildCompletenessReport(ZReportQuery.parse(query)));
+    expect(Buffer.from(pdf).subarray(0, 5).toString()).toBe("%PDF-");
   });
 
   it("reading the same window again stores nothing new, and webhooks arriving late create no duplicates", async () => {
