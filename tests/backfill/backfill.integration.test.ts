@@ -32,6 +32,7 @@ const { processDelivery } = await import("@/lib/ingest/process/process-delivery"
 const { startBackfill } = await import("@/lib/backfill/start-backfill");
 const { runBackfill } = await import("@/lib/backfill/run-backfill");
 const { reconcileSources } = await import("@/lib/backfill/reconcile-sources");
+const { getDeployReceipt } = await import("@/lib/domain/get-deploy-receipt");
 const { ZReportQuery } = await import("@/lib/contracts/reports");
 const { buildCompletenessReport } = await import("@/lib/reports/build-completeness-report");
 const { writeReportCsv } = await import("@/lib/reports/write-report-csv");
@@ -129,6 +130,12 @@ describe("backfill from the GitLab and Buildkite APIs", () => {
       "merge_request gitlab:mr:4242:17 merged",
     ]);
     for (const gap of gaps) expect(gap).toMatchObject({ origin: "api", filled_at: expect.any(Date) });
+    // The deploy receipt shows which of its evidence came from webhooks and which from the API.
+    const { rows: deploy } = await pool.query<{ id: string }>("SELECT id FROM deployment WHERE provider = 'gitlab'");
+    const receipt = await getDeployReceipt(deploy[0]!.id);
+    const origins = new Set(receipt?.evidence.map((e) => e.origin));
+    expect(origins).toEqual(new Set(["webhook", "api"]));
+    expect(receipt?.evidence).toEqual(expect.arrayContaining([expect.objectContaining({ origin: "api", event: "api.deployment", source: "gitlab" })]));
     // One delivery per object read: 1 MR, its approvals, 2 pipelines, 5 jobs, 1 deployment, 1 build with its jobs.
     const { rows } = await pool.query<{ event_type: string; n: number }>(
       "SELECT event_type, count(*)::int AS n FROM delivery WHERE origin = 'api' AND request_url LIKE $1 GROUP BY 1 ORDER BY 1",
