@@ -66,10 +66,13 @@ export async function runWorker(options: { concurrency?: number } = {}): Promise
       link_people: async () => {
         await linkAccounts(pool, { onlyIfPending: true });
       },
-      // Backfills asked for from the dashboard or API (docs/backfill.md); a failed run keeps its cursor.
+      // Backfills asked for from the dashboard or API (docs/backfill.md). A failed run keeps its cursor;
+      // throwing lets the queue retry it with backoff, and the retry continues from that cursor.
       run_backfill: async (payload) => {
         const runId = (payload as { runId?: string }).runId;
-        if (runId) await runBackfill(pool, runId);
+        if (!runId) return;
+        const outcome = await runBackfill(pool, runId);
+        if (outcome.state === "failed") throw new Error(`backfill ${runId} failed: ${outcome.error ?? "unknown error"}`);
       },
       // Checked every minute; each source runs when CUSTODY_RECONCILE_INTERVAL has passed since its last pass.
       reconcile_sources: async () => {
