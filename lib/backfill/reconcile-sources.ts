@@ -23,6 +23,14 @@ export async function reconcileSources(pool: pg.Pool, now = new Date()): Promise
       result[source] = "not-configured";
       continue;
     }
+    // A pass whose worker died mid-way is still `running` (or never left `queued`): finish it from its
+    // cursor first. One another worker is running answers `busy` at once. Failed passes are not retried
+    // here: the next window starts where the last finished one ended, so it covers theirs.
+    const { rows: orphans } = await pool.query<{ id: string }>(
+      "SELECT id FROM backfill_run WHERE source = $1 AND kind = 'reconcile' AND state IN ('queued', 'running') ORDER BY created_at",
+      [source],
+    );
+    for (const orphan of orphans) await runBackfill(pool, orphan.id);
     const { rows } = await pool.query<{ last_started: Date | null; last_end: Date | null }>(
       `SELECT max(window_to) AS last_started, max(window_to) FILTER (WHERE state = 'done') AS last_end
        FROM backfill_run WHERE source = $1 AND kind = 'reconcile'`,

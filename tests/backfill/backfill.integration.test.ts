@@ -252,4 +252,16 @@ describe("backfill from the GitLab and Buildkite APIs", () => {
     const { rows: deploy } = await pool.query("SELECT status FROM deployment WHERE provider = 'gitlab'");
     expect(deploy).toEqual([{ status: "success" }]);
   });
+
+  it("a scheduled pass whose worker died is finished from its cursor by the next pass", async () => {
+    await ingest(partial);
+    const { rows } = await pool.query<{ id: string }>(
+      `INSERT INTO backfill_run (id, source, kind, window_from, window_to, state, cursor, started_by)
+       VALUES (gen_random_uuid(), 'buildkite', 'reconcile', '2026-09-14T10:00:00Z', '2026-09-14T10:30:00Z', 'running', '{}', 'schedule') RETURNING id`,
+    );
+    await reconcileSources(pool, new Date("2026-09-14T10:31:00Z"));
+    const { rows: after } = await pool.query("SELECT state, fetched FROM backfill_run WHERE id = $1", [rows[0]!.id]);
+    expect(after[0].state).toBe("done");
+    expect(after[0].fetched).toBeGreaterThan(0);
+  });
 });
