@@ -12,6 +12,7 @@ import { getSigningKey } from "@/lib/evidence/get-signing-key";
 import { startLedger } from "@/lib/evidence/start-ledger";
 import { reconcileSources } from "@/lib/backfill/reconcile-sources";
 import { runBackfill } from "@/lib/backfill/run-backfill";
+import { getBackfillConfig } from "@/lib/backfill/get-backfill-config";
 
 // graphile-worker: jobs live in Postgres (no extra service), are picked up at once through
 // LISTEN/NOTIFY, and are locked with SKIP LOCKED so several workers never run one job at the same
@@ -79,7 +80,12 @@ export async function runWorker(options: { concurrency?: number } = {}): Promise
         await reconcileSources(pool);
       },
     },
-    crontab: env.CUSTODY_RECONCILE_INTERVAL > 0 ? "* * * * * reconcile_sources ?max=1&jobKey=reconcile-sources" : "",
+    // Only scheduled when a source can be read: no API settings, no cron queries (the embedded
+    // database serves every connection from one backend).
+    crontab:
+      env.CUSTODY_RECONCILE_INTERVAL > 0 && (getBackfillConfig("gitlab").ok || getBackfillConfig("buildkite").ok)
+        ? "* * * * * reconcile_sources ?max=1&jobKey=reconcile-sources"
+        : "",
   });
   const dispatcher = startDispatcher(pool, { connectionString: resolveDatabaseUrl(env), pollMs: 500 });
   const ledger = startLedger(pool, {
