@@ -41,6 +41,9 @@ const appEnv = {
   BUILDKITE_API_TOKEN: buildkiteToken,
   BUILDKITE_ORG: "acme",
   CUSTODY_APPROVAL_POLICY: approvalPolicy,
+  // Backfill reads one pipeline of the Buildkite mock that only the backfill test seeds; no schedule.
+  BUILDKITE_BACKFILL_PIPELINES: "backfill-e2e",
+  CUSTODY_RECONCILE_INTERVAL: "0",
   // Checkpoints are signed with a throwaway key; Settings shows its fingerprint.
   CUSTODY_SIGNING_KEY: ledgerSigningKey,
 };

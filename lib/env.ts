@@ -127,6 +127,30 @@ export const ZEnv = z.object({
   BUILDKITE_ORG: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "must be the organization slug as in buildkite.com/<slug>").optional(),
   BUILDKITE_API_TIMEOUT: duration("10s", 1, 120),
   CUSTODY_APPROVAL_POLICY: approvalPolicy,
+  GITLAB_API_TOKEN: z.string().min(1).optional(),
+  GITLAB_BACKFILL_PROJECTS: z
+    .string()
+    .optional()
+    .transform((value) => (value ?? "").split(",").map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[\w.-]+(\/[\w.-]+)*$/, "must be GitLab project or group paths like acme/payments-api or acme, comma-separated"))),
+  BUILDKITE_BACKFILL_PIPELINES: z
+    .string()
+    .optional()
+    .transform((value) => (value ?? "").split(",").map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "must be Buildkite pipeline slugs, comma-separated"))),
+  CUSTODY_RECONCILE_INTERVAL: z
+    .string()
+    .default("15m")
+    .transform((value, ctx) => {
+      if (value.trim() === "0") return 0;
+      const match = durationPattern.exec(value.trim());
+      const seconds = match ? Number(match[1]) * unitSeconds[match[2] as keyof typeof unitSeconds] : NaN;
+      if (!(seconds >= 60 && seconds <= 86_400)) {
+        ctx.addIssue({ code: "custom", message: "must be 0 (off) or a duration like 15m, between 1 minute and 1 day" });
+        return z.NEVER;
+      }
+      return seconds;
+    }),
   CUSTODY_SIGNING_KEY: z.string().min(1).optional(),
   CUSTODY_CHECKPOINT_INTERVAL: duration("1h", 10, 7 * 86_400),
   CUSTODY_EXPORT_RETENTION: duration("7d", 3600, 366 * 86_400),

@@ -3,6 +3,7 @@ import { PageHeader } from "@/components/page-header";
 import { RoleGroupsTable } from "@/components/role-groups-table";
 import { ApiTokensPanel } from "@/components/settings/api-tokens-panel";
 import { AuditTrailPanel } from "@/components/settings/audit-trail-panel";
+import { BackfillPanel } from "@/components/settings/backfill-panel";
 import { LedgerPanel } from "@/components/settings/ledger-panel";
 import { PeoplePanel } from "@/components/settings/people-panel";
 import { SessionsPanel } from "@/components/settings/sessions-panel";
@@ -21,7 +22,7 @@ export default async function Page() {
   const ledger = await getLedgerStatus();
   return (
     <>
-      <PageHeader title="Settings" lede="Sign-in, API tokens, sessions, people links, Custody's own audit trail and the ledger signing key." />
+      <PageHeader title="Settings" lede="Sign-in, API tokens, sessions, people links, backfill from the vendors' APIs, Custody's own audit trail and the ledger signing key." />
       <section className="panel" aria-labelledby="sign-in">
         <h2 id="sign-in">Sign-in</h2>
         {config.demo ? (
@@ -40,6 +41,7 @@ export default async function Page() {
       <ApiTokensPanel />
       <SessionsPanel />
       <PeoplePanel />
+      <BackfillPanel />
       <AuditTrailPanel />
       <LedgerPanel status={ledger} />
     </>

@@ -6,6 +6,7 @@
 //       400 "This job type cannot be unblocked", 422 "Unblocker is not a valid user id for this organization",
 //       422 "Jobs from canceled builds cannot be unblocked"
 //   PUT /v2/organizations/{org}/pipelines/{pipeline}/builds/{number}/cancel           write_builds
+//   GET /v2/organizations/{org}/pipelines/{pipeline}/builds?page&per_page             read_builds (list, Link header; backfill)
 // Answers Buildkite does not document are marked ASSUMED below (already unblocked, not yet unblockable,
 // the wording of 401/403/404).
 //
@@ -66,7 +67,7 @@ export function startMockBuildkite({ port = 0, token = "bk-test-token", org = "a
     // ASSUMED wording: Buildkite answers 401 for a missing or unknown token.
     if (!scopes) return send(res, 401, { message: "Authentication required. Please supply a valid API Access Token" });
     if (orgSlug !== org) return send(res, 404, { message: "No organization found" });
-    const op = req.method === "GET" && rest.length === 0 ? "get" : req.method === "PUT" && rest[0] === "jobs" && rest[2] === "unblock" ? "unblock" : req.method === "PUT" && rest[0] === "cancel" ? "cancel" : null;
+    const op = req.method === "GET" && numberText === undefined ? "list" : req.method === "GET" && rest.length === 0 ? "get" : req.method === "PUT" && rest[0] === "jobs" && rest[2] === "unblock" ? "unblock" : req.method === "PUT" && rest[0] === "cancel" ? "cancel" : null;
     if (!op) return send(res, 404, { message: "Not Found" });
     const body = req.method === "PUT" ? await readBody(req).catch(() => null) : {};
     calls.push({ op, method: req.method, path: url.pathname, body });
@@ -74,6 +75,20 @@ export function startMockBuildkite({ port = 0, token = "bk-test-token", org = "a
     // ASSUMED wording for a token without the scope.
     if (!scopes.includes(needed)) return send(res, 403, { message: `Your access token doesn't have the ${needed} scope` });
 
+    if (op === "list") {
+      const all = [...builds.values()].filter((b) => b.pipeline.slug === pipeline).sort((a, b) => b.number - a.number);
+      const perPage = Math.min(100, Number(url.searchParams.get("per_page") ?? 30));
+      const page = Math.max(1, Number(url.searchParams.get("page") ?? 1));
+      const next = new URL(url.toString(), `http://${req.headers.host}`);
+      next.searchParams.set("page", String(page + 1));
+      const more = page * perPage < all.length;
+      return send(res, 200, all.slice((page - 1) * perPage, page * perPage), {
+        "ratelimit-limit": "200",
+        "ratelimit-remaining": "199",
+        "ratelimit-reset": "60",
+        ...(more ? { link: `<${next.toString()}>; rel="next"` } : {}),
+      });
+    }
     const fault = takeFault(op);
     const apply = !fault || fault.apply;
     const build = builds.get(`${pipeline}#${numberText}`);

@@ -15,6 +15,7 @@ const phrases: Record<TAuditAction, string> = {
   people_link_changed: "changed a people link",
   setting_changed: "changed a setting",
   replay: "replayed deliveries",
+  backfill: "started a backfill",
 };
 
 /** The one-line timeline title of an audit entry, e.g. "alice created an API token: ci-reader". */

@@ -59,6 +59,8 @@ export const routePolicy = {
   "/api/v1/people/[id]": { type: "api", methods: { GET: "viewer" } },
   "/api/v1/people/links": { type: "api", methods: { GET: "admin", POST: "admin" } },
   "/api/v1/people/links/[accountId]": { type: "api", methods: { DELETE: "admin" } },
+  "/api/v1/backfills": { type: "api", methods: { GET: "admin", POST: "admin" } },
+  "/api/v1/backfills/[id]": { type: "api", methods: { GET: "admin" } },
   "/api/v1/stream": { type: "api", methods: { GET: "viewer" } },
   "/api/v1/audit": { type: "api", methods: { GET: "auditor" } },
   "/api/v1/audit/export": { type: "api", methods: { GET: "auditor" } },

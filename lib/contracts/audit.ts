@@ -19,6 +19,7 @@ export const auditActions = [
   "people_link_changed",
   "setting_changed",
   "replay",
+  "backfill",
 ] as const;
 export const ZAuditAction = z.enum(auditActions);
 export type TAuditAction = z.infer<typeof ZAuditAction>;

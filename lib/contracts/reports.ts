@@ -81,6 +81,9 @@ export const ZCompletenessRow = z.object({
   invalid: z.number(),
   lateArrivals: z.number(),
   backfilled: z.number(),
+  /** Objects (or states) the vendor's API reported that no webhook had delivered, found that day; and how many were filled. */
+  gapsFound: z.number(),
+  gapsFilled: z.number(),
   rejected: z.number(),
   rejectedReasons: z.record(z.string(), z.number()),
   hoursWithoutDeliveries: z.array(z.number()),

@@ -12,6 +12,9 @@ import { startDispatcher } from "./start-dispatcher.ts";
 import { getSigningKey } from "@/lib/evidence/get-signing-key";
 import { startLedger } from "@/lib/evidence/start-ledger";
 import { runExportJob } from "@/lib/exports/run-export-job";
+import { reconcileSources } from "@/lib/backfill/reconcile-sources";
+import { runBackfill } from "@/lib/backfill/run-backfill";
+import { getBackfillConfig } from "@/lib/backfill/get-backfill-config";
 
 // graphile-worker: jobs live in Postgres (no extra service), are picked up at once through
 // LISTEN/NOTIFY, and are locked with SKIP LOCKED so several workers never run one job at the same
@@ -106,7 +109,25 @@ export async function runWorker(options: { concurrency?: number; batch?: number 
       link_people: async () => {
         await linkAccounts(pool, { onlyIfPending: true });
       },
+      // Backfills asked for from the dashboard or API (docs/backfill.md). A failed run keeps its cursor;
+      // throwing lets the queue retry it with backoff, and the retry continues from that cursor.
+      run_backfill: async (payload) => {
+        const runId = (payload as { runId?: string }).runId;
+        if (!runId) return;
+        const outcome = await runBackfill(pool, runId);
+        if (outcome.state === "failed") throw new Error(`backfill ${runId} failed: ${outcome.error ?? "unknown error"}`);
+      },
+      // Checked every minute; each source runs when CUSTODY_RECONCILE_INTERVAL has passed since its last pass.
+      reconcile_sources: async () => {
+        await reconcileSources(pool);
+      },
     },
+    // Only scheduled when a source can be read: no API settings, no cron queries (the embedded
+    // database serves every connection from one backend).
+    crontab:
+      env.CUSTODY_RECONCILE_INTERVAL > 0 && (getBackfillConfig("gitlab").ok || getBackfillConfig("buildkite").ok)
+        ? "* * * * * reconcile_sources ?max=1&jobKey=reconcile-sources"
+        : "",
   });
   const dispatcher = startDispatcher(pool, {
     connectionString: resolveDatabaseUrl(env),

@@ -2,6 +2,7 @@ import "server-only";
 import type pg from "pg";
 import { getPool } from "@/lib/db";
 import type { TCompletenessRow, TReportQuery } from "@/lib/contracts/reports";
+import type { TCompletenessGaps } from "./find-completeness-gaps.ts";
 
 const sources = ["gitlab", "buildkite", "credentials"] as const;
 /** A delivery counts as late when it arrived more than this after the earliest event time it carries. */
@@ -23,11 +24,15 @@ type TDayRow = {
 
 /**
  * Deliveries per source and UTC day in [from, to): how many, in which processing state, how many
- * arrived late (over an hour after their event) or by backfill, which hours of the day had none,
+ * arrived late (over an hour after their event) or by backfill, the gaps reconciliation found and
+ * filled that day (passed in as `gaps`), which hours of the day had none,
  * and the requests refused at the door (ingest_rejection) by reason. Every day of the period is a
  * row for every source, so a day with nothing shows as zero. At most 400 days × 3 sources.
  */
-export async function* findCompletenessRows(query: Pick<TReportQuery, "from" | "to">, options: { pool?: pg.Pool; now?: Date } = {}): AsyncGenerator<TCompletenessRow> {
+export async function* findCompletenessRows(
+  query: Pick<TReportQuery, "from" | "to">,
+  options: { pool?: pg.Pool; now?: Date; gaps?: TCompletenessGaps["byDay"] } = {},
+): AsyncGenerator<TCompletenessRow> {
   const pool = options.pool ?? getPool();
   const from = new Date(query.from);
   const to = new Date(query.to);
@@ -83,6 +88,8 @@ export async function* findCompletenessRows(query: Pick<TReportQuery, "from" | "
         invalid: r?.invalid ?? 0,
         lateArrivals: r?.late ?? 0,
         backfilled: r?.backfilled ?? 0,
+        gapsFound: options.gaps?.get(`${source}:${day}`)?.found ?? 0,
+        gapsFilled: options.gaps?.get(`${source}:${day}`)?.filled ?? 0,
         rejected: Object.values(reasons).reduce((a, b) => a + b, 0),
         rejectedReasons: reasons,
         hoursWithoutDeliveries,

@@ -18,7 +18,7 @@ export function normalizeDelivery(delivery: TDeliveryInput): TNormalized {
   const fallbackAt = delivery.receivedAt.toISOString();
   switch (delivery.source) {
     case "gitlab":
-      return normalizeGitlabDelivery(delivery.eventType, json, fallbackAt);
+      return normalizeGitlabDelivery(delivery.eventType, json, fallbackAt, delivery.requestUrl ?? null);
     case "buildkite":
       return normalizeBuildkiteDelivery(delivery.eventType, json, fallbackAt);
     case "credentials":

@@ -49,6 +49,8 @@ export type TDeliveryInput = {
   body: Uint8Array;
   sha256: string;
   receivedAt: Date;
+  /** The REST URL an `api.*` delivery was read from (origin api); webhooks have none. */
+  requestUrl?: string | null;
 };
 
 /** Entity-type write order: referenced rows first. */

@@ -15,6 +15,7 @@ type TDeliveryRow = {
   body: Buffer;
   sha256: string;
   received_at: Date;
+  request_url: string | null;
   processing_state: string;
   attempts: number;
 };
@@ -79,7 +80,7 @@ export async function processDeliveries(pool: pg.Pool, deliveryIds: string[], fo
     await client.query("BEGIN");
     // Row locks in id order, so two batches that share a delivery (a replay) never deadlock on them.
     const { rows } = await client.query<TDeliveryRow>(
-      `SELECT id, source, event_type, body, sha256, received_at, processing_state, attempts FROM delivery
+      `SELECT id, source, event_type, body, sha256, received_at, request_url, processing_state, attempts FROM delivery
        WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`,
       [deliveryIds],
     );
@@ -100,6 +101,7 @@ export async function processDeliveries(pool: pg.Pool, deliveryIds: string[], fo
         body: delivery.body,
         sha256: delivery.sha256,
         receivedAt: delivery.received_at,
+        requestUrl: delivery.request_url,
       }),
     }));
     const unused = normalized.flatMap(({ delivery, result }) =>

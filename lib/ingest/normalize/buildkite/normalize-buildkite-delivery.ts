@@ -16,12 +16,16 @@ const used = new Set([
   "job.activated",
   "api.build",
   "api.job",
+  "api.build.full",
 ]);
 
 /**
  * Buildkite webhook → builds, jobs (block steps and who unblocked them) and deploy jobs. Also `api.build`:
  * a REST `GET build` response Custody fetched (webhooks never announce a block step until it is
  * unblocked, so waiting gates are read from the API); it contributes its block-step jobs only.
+ * And `api.build.full`: a build backfill or reconciliation read from `GET builds` (jobs included); it
+ * gives exactly what the build.* and job.* webhooks of its final state would (waiter jobs, which have
+ * no webhooks, are skipped), without timeline entries.
  */
 export function normalizeBuildkiteDelivery(eventType: string, json: unknown, fallbackAt: string): TNormalized {
   const body = obj(json);
@@ -48,6 +52,20 @@ export function normalizeBuildkiteDelivery(eventType: string, json: unknown, fal
     const facts: TFact[] = [];
     for (const job of manual) {
       const one = normalizeBuildkiteDelivery("api.job", { job, build: bare, pipeline: obj(bare.pipeline) }, fallbackAt);
+      if (one.status !== "processed") return one;
+      facts.push(...one.facts);
+    }
+    return { status: "processed", facts, timeline: [] };
+  }
+  if (eventType === "api.build.full") {
+    const { jobs, ...bare } = body;
+    const pipeline = obj(bare.pipeline);
+    const whole = normalizeBuildkiteDelivery("build.finished", { build: bare, pipeline }, fallbackAt);
+    if (whole.status !== "processed") return whole;
+    const facts = [...whole.facts];
+    for (const job of Array.isArray(jobs) ? jobs : []) {
+      if (str(obj(job)?.type) === "waiter") continue;
+      const one = normalizeBuildkiteDelivery("job.finished", { job, build: bare, pipeline }, fallbackAt);
       if (one.status !== "processed") return one;
       facts.push(...one.facts);
     }

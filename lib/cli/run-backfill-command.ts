@@ -1,0 +1,59 @@
+import { closeDb, getPool } from "@/lib/db";
+import { recordAuditEntry } from "@/lib/audit/record-audit-entry";
+import { findBackfillRuns } from "@/lib/backfill/find-backfill-runs";
+import { getBackfillConfig } from "@/lib/backfill/get-backfill-config";
+import { runBackfill } from "@/lib/backfill/run-backfill";
+import { startBackfill } from "@/lib/backfill/start-backfill";
+import { ZBackfillCreate } from "@/lib/contracts/backfills";
+import { cliActor } from "./cli-actor.ts";
+
+const usage = "custody backfill --source gitlab|buildkite --since <date> [--until <date>]";
+
+function option(args: string[], name: string): string | undefined {
+  const index = args.indexOf(name);
+  return index >= 0 ? args[index + 1] : undefined;
+}
+
+/**
+ * `custody backfill`: reads a source's REST API for a window and stores what it finds, in this process,
+ * with progress on stderr. Running it again for the same window continues the unfinished run.
+ */
+export async function runBackfillCommand(args: string[]): Promise<number> {
+  const parsed = ZBackfillCreate.safeParse({ source: option(args, "--source"), since: option(args, "--since"), until: option(args, "--until") });
+  if (!parsed.success) {
+    console.error(`${parsed.error.issues.map((i) => `${i.path.join(".") || "arguments"}: ${i.message}`).join("\n")}\nUsage: ${usage}`);
+    return 2;
+  }
+  const { source, since, until } = parsed.data;
+  const config = getBackfillConfig(source);
+  if (!config.ok) {
+    console.error(config.detail);
+    return 2;
+  }
+  const pool = getPool();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const actor = cliActor();
+    const run = await startBackfill(pool, { source, kind: "backfill", from: new Date(since), to: until ? new Date(until) : null, startedBy: actor.label });
+    await recordAuditEntry({ actor, action: "backfill", target: `${source} since ${since}${until ? ` until ${until}` : ""}`, details: { runId: run.id, resumed: run.resumed } });
+    console.error(`${run.resumed ? "Continuing" : "Started"} backfill ${run.id} (${source} since ${since}${until ? ` until ${until}` : ""}).`);
+    const report = async () => {
+      const r = await findBackfillRuns(run.id);
+      if (r) console.error(`  ${r.unitsDone}/${r.unitsTotal ?? "?"} parts done · ${r.requests} requests · ${r.fetched} objects read · ${r.stored} new · ${r.gapsFound} gaps filled`);
+    };
+    timer = setInterval(() => void report().catch(() => {}), 2_000);
+    const outcome = await runBackfill(pool, run.id);
+    clearInterval(timer);
+    await report();
+    if (outcome.state === "done") {
+      console.error("Done. The stored objects are processed by the worker (or by `custody start`).");
+      return 0;
+    }
+    if (outcome.state === "busy") console.error("Another process is running this backfill; try again when it ends.");
+    else console.error(`Stopped: ${outcome.error ?? outcome.state}. Run the same command again to continue where it stopped.`);
+    return 1;
+  } finally {
+    if (timer) clearInterval(timer);
+    await closeDb();
+  }
+}
