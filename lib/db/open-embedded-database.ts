@@ -3,6 +3,7 @@ import { resolve, join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import { serializePgliteUnits } from "./serialize-pglite-units.ts";
 
 export type TEmbeddedDatabase = {
   url: string;
@@ -71,6 +72,7 @@ export async function openEmbeddedDatabase(dataDirInput: string): Promise<TEmbed
     // pg_trgm backs the timeline's free-text index (a migration creates the extension).
     pglite = await PGlite.create(join(dataDir, "pgdata"), { extensions: { pg_trgm } });
     server = new PGLiteSocketServer({ db: pglite, host: "127.0.0.1", port: 0, maxConnections: 64 });
+    serializePgliteUnits(server, pglite);
     await server.start();
   } catch (error) {
     await server?.stop().catch(() => {});
