@@ -12,8 +12,8 @@ import { buildReceiptCredentials, type TCredentialRow, type TSessionRow } from "
 export async function findReceiptCredentials(
   buildkiteJobIds: string[],
   gitlabJobIds: string[],
-): Promise<{ credentials: TDeployReceipt["credentials"]; evidenceKeys: string[] }> {
-  if (!buildkiteJobIds.length && !gitlabJobIds.length) return { credentials: [], evidenceKeys: [] };
+): Promise<TDeployReceipt["credentials"]> {
+  if (!buildkiteJobIds.length && !gitlabJobIds.length) return [];
   const pool = getPool();
   const { rows: credentials } = await pool.query<TCredentialRow>(
     `SELECT key, kind, provider, issuer, subject, audience, issued_at, expires_at, job_external_id, ref FROM credential
@@ -27,6 +27,5 @@ export async function findReceiptCredentials(
      WHERE job_external_id = ANY($1::text[]) OR subject = ANY($2::text[]) ORDER BY issued_at, event_id`,
     [buildkiteJobIds, subjects],
   );
-  const result = buildReceiptCredentials(credentials, sessions);
-  return { credentials: result, evidenceKeys: [...credentials.map((c) => c.key), ...sessions.map((s) => `role-session:aws:${s.event_id}`)] };
+  return buildReceiptCredentials(credentials, sessions);
 }

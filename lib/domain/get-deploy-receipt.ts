@@ -1,8 +1,9 @@
 import "server-only";
-import { db } from "@/lib/db";
+import { db, getPool } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import { productionEnvironments } from "@/lib/shared/production-environments";
 import type { TDeployReceipt } from "@/lib/contracts/deployments";
+import { buildEvidenceKeysSql } from "./build-evidence-keys-sql.ts";
 import { buildReceiptFindings } from "./build-receipt-findings.ts";
 import { findReceiptCredentials } from "./find-receipt-credentials.ts";
 
@@ -15,15 +16,19 @@ const user = (a: { username: string | null; name: string | null } | null | undef
  */
 export async function getDeployReceipt(id: string): Promise<TDeployReceipt | null> {
   if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+  // The deliveries behind the chain, in one statement that links it as below (the evidence pack
+  // uses the same statement for a whole period); it needs only the id, so it runs alongside.
+  const evidencePending = getPool().query<{ id: string; source: string; event_type: string; sha256: string; received_at: Date; origin: string }>(
+    `SELECT d.id, d.source, d.event_type, d.sha256, d.received_at, d.origin FROM delivery d
+     WHERE d.id IN (SELECT fe.delivery_id FROM fact_evidence fe WHERE fe.entity_id IN (${buildEvidenceKeysSql("SELECT * FROM deployment WHERE id = $1::uuid")}))`,
+    [id],
+  );
+  evidencePending.catch(() => {}); // awaited below; this only keeps an early failure elsewhere from leaving it unhandled
   const deployment = await db.deployment.findUnique({
     where: { id },
     include: { project: true, triggeredBy: true },
   });
   if (!deployment) return null;
-  const evidenceKeys = new Set<string>();
-  evidenceKeys.add(
-    deployment.provider === "gitlab" ? `gitlab:deployment:${deployment.externalId}` : `buildkite:deployment:${deployment.externalId}`,
-  );
 
   // The build and job that deployed (Buildkite), or the GitLab job that deployed. Independent lookups
   // run concurrently throughout: the receipt's time is its longest chain of round trips, not their sum.
@@ -65,10 +70,6 @@ export async function getDeployReceipt(id: string): Promise<TDeployReceipt | nul
   const shas = mergeRequests.flatMap((mr) => mr.commits.map((c) => c.sha));
   const commitRowsPending = shas.length ? db.commit.findMany({ where: { sha: { in: shas } }, select: { sha: true, authorEmail: true } }) : Promise.resolve([]);
   commitRowsPending.catch(() => {}); // awaited below; this only keeps an early failure elsewhere from leaving it unhandled
-  for (const mr of mergeRequests) {
-    evidenceKeys.add(`gitlab:mr:${mr.project.externalId}:${mr.iid}`);
-    for (const a of mr.approvals) evidenceKeys.add(`gitlab:mr-approval:${mr.project.externalId}:${mr.iid}:${a.account.externalId}`);
-  }
 
   // Pipelines: on the deployed SHA, on each MR's head SHA, or named in the build's meta-data.
   const pipelineLinks = new Map<string, string>();
@@ -90,8 +91,6 @@ export async function getDeployReceipt(id: string): Promise<TDeployReceipt | nul
       p.id,
       sha && p.sha === sha ? "sha" : p.externalId === deployBuild?.gitlabPipelineId ? "build meta_data GITLAB_PIPELINE_ID" : p.id === deployJob?.pipelineId ? "deploy job" : "merge request head_sha",
     );
-    evidenceKeys.add(`gitlab:pipeline:${p.project.externalId}:${p.externalId}`);
-    for (const j of p.jobs) evidenceKeys.add(`gitlab:job:${p.project.externalId}:${j.externalId}`);
   }
 
   // Buildkite builds: the deploying build, builds of the SHA, builds created by these pipelines.
@@ -107,24 +106,15 @@ export async function getDeployReceipt(id: string): Promise<TDeployReceipt | nul
     include: { creator: true, jobs: { include: { unblockedBy: true }, orderBy: { unblockedAt: "asc" } } },
     orderBy: { number: "asc" },
   });
-  for (const b of builds) {
-    evidenceKeys.add(`buildkite:build:${b.externalId}`);
-    for (const j of b.jobs) evidenceKeys.add(`buildkite:job:${j.externalId}`);
-  }
 
-  const { credentials, evidenceKeys: credentialKeys } = await findReceiptCredentials(
+  const credentials = await findReceiptCredentials(
     builds.flatMap((b) => b.jobs.map((j) => j.externalId)),
     pipelineRows.flatMap((p) => p.jobs.map((j) => j.externalId)),
   );
-  for (const key of credentialKeys) evidenceKeys.add(key);
 
-  const evidenceRows = await db.factEvidence.findMany({
-    where: { entityId: { in: [...evidenceKeys] } },
-    include: { delivery: { select: { id: true, source: true, eventType: true, sha256: true, receivedAt: true, origin: true } } },
-  });
-  const evidence = [...new Map(evidenceRows.map((e) => [e.delivery.id, e.delivery])).values()]
-    .sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime() || a.id.localeCompare(b.id))
-    .map((d) => ({ deliveryId: d.id, source: d.source, event: d.eventType, sha256: d.sha256, receivedAt: d.receivedAt.toISOString(), origin: d.origin }));
+  const evidence = (await evidencePending).rows
+    .sort((a, b) => a.received_at.getTime() - b.received_at.getTime() || a.id.localeCompare(b.id))
+    .map((d) => ({ deliveryId: d.id, source: d.source, event: d.event_type, sha256: d.sha256, receivedAt: d.received_at.toISOString(), origin: d.origin }));
 
   const commitRows = await commitRowsPending;
   const receipt: Omit<TDeployReceipt, "findings"> = {

@@ -29,6 +29,7 @@ const { exportEvidencePack } = await import("@/lib/evidence/pack/export-evidence
 const { ZEvidencePackQuery } = await import("@/lib/contracts/evidence-pack");
 const { verifyPack, readZip } = await import("@/lib/evidence/pack/verify-pack.mjs");
 const { exportKinds } = await import("@/lib/exports/export-kinds");
+const { getDeployReceipt } = await import("@/lib/domain/get-deploy-receipt");
 
 const pool = getPool();
 const cli = { type: "cli", id: null, label: "cli:test" } as const;
@@ -66,6 +67,9 @@ beforeAll(async () => {
   await resetLedger(pool);
   await ingestStory(1, "2026-09-14T09:00:00Z");
   await ingestStory(2, "2026-10-14T09:00:00Z");
+  // Every story deploys on 2026-09-14: seed 3's merge request, pipeline and build deliveries were
+  // received in August, before the September period its deployments are in (seed 2's after it).
+  await ingestStory(3, "2026-08-14T09:00:00Z");
   viewer = (await createApiToken({ name: "viewer", role: "viewer", expiresInSeconds: 3600, actor: cli })).token;
   auditor = (await createApiToken({ name: "auditor", role: "auditor", expiresInSeconds: 3600, actor: cli })).token;
 });
@@ -77,6 +81,22 @@ afterAll(async () => {
   for (const dir of dirs) await rm(dir, { recursive: true, force: true });
 });
 
+/** What a pack for September must hold: deliveries received in it, and every delivery a report row rests on. */
+async function septemberDeliveries(): Promise<{ inPeriod: string[]; restsOn: string[] }> {
+  const inPeriod = (await pool.query<{ id: string }>("SELECT id FROM delivery WHERE received_at >= $1 AND received_at < $2", [september.from, september.to])).rows.map((r) => r.id);
+  const restsOn = new Set<string>();
+  const deployments = await pool.query<{ id: string }>("SELECT id FROM deployment WHERE occurred_at >= $1 AND occurred_at < $2", [september.from, september.to]);
+  for (const { id } of deployments.rows) for (const e of (await getDeployReceipt(id))!.evidence) restsOn.add(e.deliveryId);
+  const credentials = await pool.query<{ delivery_id: string }>(
+    `SELECT delivery_id FROM fact_evidence WHERE entity_id IN (
+       SELECT key FROM credential WHERE issued_at >= $1 AND issued_at < $2 UNION SELECT 'role-session:aws:' || event_id FROM role_session WHERE issued_at >= $1 AND issued_at < $2)`,
+    [september.from, september.to],
+  );
+  for (const row of credentials.rows) restsOn.add(row.delivery_id);
+  for (const id of inPeriod) restsOn.delete(id);
+  return { inPeriod, restsOn: [...restsOn] };
+}
+
 describe("exporting an evidence pack", () => {
   it("holds every delivery of the period with its exact bytes and headers, the reports and the covering checkpoint, and verifies", async () => {
     const pack = await exportSeptember();
@@ -87,7 +107,6 @@ describe("exporting an evidence pack", () => {
       [september.from, september.to],
     );
     expect(rows.length).toBe(buildStory({ seed: 1 }).length);
-    expect(result.ok && result.deliveries).toBe(rows.length);
     const entries = new Map(readZip(pack).map((e) => [e.name, e.data]));
     for (const row of rows) {
       expect(entries.get(`deliveries/${row.id}.body`)!.equals(row.body), row.id).toBe(true);
@@ -105,10 +124,39 @@ describe("exporting an evidence pack", () => {
     expect(completeness.rows.reduce((n: number, r: { deliveries: number }) => n + r.deliveries, 0)).toBe(rows.length);
     const manifest = JSON.parse(entries.get("manifest.json")!.toString("utf8"));
     expect(manifest).toMatchObject({ period: { from: september.from, to: september.to }, filters: { environment: [] }, exportedBy: { label: "cli:test" }, custodyVersion: expect.any(String) });
-    expect(manifest.counts).toMatchObject({ deliveries: rows.length, checkpoints: 1 });
-    // October's story is not in September's pack.
-    expect(names.filter((n) => n.endsWith(".body"))).toHaveLength(rows.length);
+    expect(manifest.counts).toMatchObject({ deliveriesReceivedInPeriod: rows.length, checkpoints: 1 });
     expect(entries.get("verify-pack.mjs")!.equals(await readFile("lib/evidence/pack/verify-pack.mjs"))).toBe(true);
+  });
+
+  it("also holds, in ledger order, every delivery a report row rests on that was received outside the period, and no other", async () => {
+    const unrelated = await insertDelivery(pool, '{"unrelated":true}', new Date("2026-08-20T00:00:00Z"));
+    const pack = await exportSeptember();
+    const result = verifyPack(pack, { pinnedFingerprint: key.fingerprint });
+    expect(result.ok).toBe(true);
+    const { inPeriod, restsOn } = await septemberDeliveries();
+    const entries = readZip(pack);
+    const ids = entries.filter((e) => e.name.endsWith(".body")).map((e) => e.name.slice("deliveries/".length, -".body".length));
+    expect([...ids].sort()).toEqual([...inPeriod, ...restsOn].sort());
+    expect(ids).not.toContain(unrelated);
+    const seqs = entries.filter((e) => /^deliveries\/.*\.json$/.test(e.name)).map((e) => JSON.parse(e.data.toString("utf8")).seq as number);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+    const manifest = JSON.parse(entries.find((e) => e.name === "manifest.json")!.data.toString("utf8"));
+    expect(manifest.counts).toMatchObject({ deliveries: ids.length, deliveriesReceivedInPeriod: inPeriod.length, deliveriesReportsRestOn: restsOn.length });
+
+    // Seed 3's deployments rest on its merge request, pipeline and build deliveries received in August: in, byte for byte.
+    const before = await pool.query<{ id: string; event_type: string; body: Buffer }>(
+      "SELECT id, event_type, body FROM delivery WHERE id = ANY($1::uuid[]) AND received_at < $2",
+      [restsOn, september.from],
+    );
+    const events = new Set(before.rows.map((r) => r.event_type));
+    expect(events).toContain("Merge Request Hook");
+    expect(events).toContain("Pipeline Hook");
+    const bodies = new Map(entries.map((e) => [e.name, e.data]));
+    for (const row of before.rows) expect(bodies.get(`deliveries/${row.id}.body`)!.equals(row.body), row.id).toBe(true);
+    // Seed 2's, received in October, are in too; seed 3's deliveries no row rests on are not.
+    expect(restsOn.length).toBeGreaterThan(before.rows.length);
+    const august = await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM delivery WHERE received_at >= '2026-08-01' AND received_at < $1", [september.from]);
+    expect(before.rows.length).toBeLessThan(august.rows[0]!.n);
   });
 
   it("signs a fresh checkpoint when the newest one does not cover the period's deliveries, and reuses one that does", async () => {
@@ -129,10 +177,13 @@ describe("exporting an evidence pack", () => {
   it("is recorded in the audit trail, which the ledger then holds, and reports its progress", async () => {
     const progress: [number, number][] = [];
     const pack = await collectPack((out) => exportEvidencePack(september, cli, out, (done, total) => progress.push([done, total])));
-    const total = (await pool.query<{ n: number }>("SELECT count(*)::int AS n FROM delivery WHERE received_at >= $1 AND received_at < $2", [september.from, september.to])).rows[0]!.n;
+    const manifest = JSON.parse(readZip(pack).find((e) => e.name === "manifest.json")!.data.toString("utf8"));
+    const { inPeriod, restsOn } = await septemberDeliveries();
+    const total = inPeriod.length + restsOn.length;
+    expect(restsOn.length).toBeGreaterThan(0);
+    expect(manifest.counts.deliveries).toBe(total);
     expect(progress[0]).toEqual([0, total]);
     expect(progress.at(-1)).toEqual([total, total]);
-    const manifest = JSON.parse(readZip(pack).find((e) => e.name === "manifest.json")!.data.toString("utf8"));
     const { rows } = await pool.query("SELECT action, target, actor_label, details FROM audit_entry WHERE id = $1", [manifest.auditEntryId]);
     expect(rows[0]).toMatchObject({ action: "export", target: "evidence pack", actor_label: "cli:test", details: { from: september.from, to: september.to } });
     while ((await appendToLedger(pool, { sweep: true })) > 0);
@@ -215,8 +266,8 @@ describe("verifying a pack outside Custody", () => {
     const script = (file: string, ...args: string[]) => spawnSync(process.execPath, [join(dir, "verify-pack.mjs"), file, ...args], { cwd: dir, encoding: "utf8" });
     const ok = script(good, "--key", join(dir, "key.pub.pem"));
     expect(ok.status, ok.stderr).toBe(0);
-    const { rows } = await pool.query("SELECT id FROM delivery WHERE received_at >= $1 AND received_at < $2", [september.from, september.to]);
-    expect(ok.stdout).toContain(`Evidence pack OK: ${rows.length} deliveries`);
+    const { inPeriod, restsOn } = await septemberDeliveries();
+    expect(ok.stdout).toContain(`Evidence pack OK: ${inPeriod.length + restsOn.length} deliveries`);
     expect(ok.stdout).toContain(key.fingerprint);
     const tampered = script(bad);
     expect(tampered.status).toBe(1);

@@ -3,7 +3,8 @@ export function buildPackReadme(info: { from: string; to: string; fingerprint: s
   return `Custody evidence pack
 =====================
 
-Period: ${info.from} to ${info.to} (deliveries received in [from, to))
+Period: ${info.from} to ${info.to} (deliveries received in [from, to), and every delivery a
+change-management or credentials report row rests on, wherever it was received)
 Signed by the Ed25519 key with SHA-256 fingerprint
   ${info.fingerprint}
 Compare it with the fingerprint in Custody's Settings (or the one your organisation published).

@@ -7,6 +7,7 @@ import type { TAuditActor } from "@/lib/audit/audit-actor";
 import { recordAuditEntry } from "@/lib/audit/record-audit-entry";
 import type { TEvidencePackQuery } from "@/lib/contracts/evidence-pack";
 import type { TReportQuery } from "@/lib/contracts/reports";
+import { buildEvidenceKeysSql } from "@/lib/domain/build-evidence-keys-sql";
 import { appendToLedger } from "@/lib/evidence/append-to-ledger";
 import { buildDeliveryLeaf, deliveryLeafColumns, type TDeliveryLeafRow } from "@/lib/evidence/build-leaf";
 import { createCheckpoint } from "@/lib/evidence/create-checkpoint";
@@ -51,12 +52,48 @@ async function readLeafHashes(pool: pg.Pool, size: number): Promise<Buffer> {
 }
 
 /**
- * Writes an evidence pack (a zip, docs/evidence.md "Evidence packs") for deliveries received in
- * [from, to) to `out`: README.txt, verify-pack.mjs, public-key.pem, the signed checkpoint the proofs
- * lead to, the three reports (CSV and JSON), every delivery's exact body with its ledger leaf and
- * inclusion proof, then manifest.json (SHA-256 of every file) and its Ed25519 signature. First
- * records the export in the audit trail (so in the ledger), appends anything outstanding to the
- * ledger and signs a fresh checkpoint when the newest one does not cover the period's deliveries.
+ * The ledger seqs of the deliveries a pack holds, ascending: those received in [from, to), and those
+ * a row of the change-management or credentials report rests on wherever they were received (a
+ * deployment's receipt evidence, a credential's or role session's own deliveries), so a deployment
+ * whose merge request was approved or whose pipeline ran before `from` comes with those deliveries.
+ * One statement, set-based over the period's deployments (the receipt's own linking,
+ * buildEvidenceKeysSql); `inPeriod` counts the first kind.
+ */
+async function findPackDeliverySeqs(pool: pg.Pool, params: TEvidencePackQuery): Promise<{ seqs: number[]; inPeriod: number }> {
+  const environments = "(cardinality($3::text[]) = 0 OR x.environment = ANY($3::text[]))";
+  const { rows } = await pool.query<{ seqs: string; in_period: number }>(
+    `WITH period AS MATERIALIZED (
+       SELECT l.seq FROM delivery d JOIN ledger_entry l ON l.kind = 'delivery' AND l.ref_id = d.id WHERE d.received_at >= $1 AND d.received_at < $2
+     ),
+     keys AS MATERIALIZED (
+       SELECT key FROM (${buildEvidenceKeysSql(`SELECT * FROM deployment x WHERE x.occurred_at >= $1 AND x.occurred_at < $2 AND ${environments}`)}) k
+       UNION SELECT x.key FROM credential x WHERE x.issued_at >= $1 AND x.issued_at < $2 AND ${environments}
+       UNION SELECT 'role-session:aws:' || r.event_id FROM role_session r
+             WHERE r.issued_at >= $1 AND r.issued_at < $2 AND (cardinality($3::text[]) = 0 OR (
+               SELECT c.environment FROM credential c
+               WHERE (r.job_external_id IS NOT NULL AND c.job_external_id = r.job_external_id) OR (r.subject IS NOT NULL AND c.subject = r.subject)
+               ORDER BY (c.job_external_id = r.job_external_id) DESC NULLS LAST, c.issued_at DESC LIMIT 1) = ANY($3::text[]))
+     ),
+     rests AS MATERIALIZED (
+       SELECT l.seq FROM ledger_entry l
+       WHERE l.kind = 'delivery' AND l.ref_id IN (SELECT fe.delivery_id FROM fact_evidence fe WHERE fe.entity_id IN (SELECT key FROM keys))
+     )
+     SELECT (SELECT count(*) FROM period)::int AS in_period,
+            coalesce((SELECT array_agg(seq ORDER BY seq) FROM (SELECT seq FROM period UNION SELECT seq FROM rests) s), '{}')::text AS seqs`,
+    [params.from, params.to, params.environment],
+  );
+  const text = rows[0]!.seqs.slice(1, -1);
+  return { seqs: text ? text.split(",").map(Number) : [], inPeriod: rows[0]!.in_period };
+}
+
+/**
+ * Writes an evidence pack (a zip, docs/evidence.md "Evidence packs") for [from, to) to `out`:
+ * README.txt, verify-pack.mjs, public-key.pem, the signed checkpoint the proofs lead to, the three
+ * reports (CSV and JSON), the exact body, ledger leaf and inclusion proof of every delivery received
+ * in the period or that a report row rests on (findPackDeliverySeqs), in ledger order, then
+ * manifest.json (SHA-256 of every file) and its Ed25519 signature. First records the export in the
+ * audit trail (so in the ledger), appends anything outstanding to the ledger and signs a fresh
+ * checkpoint when the newest one does not cover the pack's deliveries.
  * Throws EvidencePackError("signing-key-required") before writing anything when no key is
  * configured. Streams: memory is the central directory, the proof tree (~64 bytes per ledger entry)
  * and one report at a time. `onProgress` is told deliveries written so far and the total.
@@ -89,15 +126,11 @@ export async function exportEvidencePack(
     details: { from: params.from, to: params.to, environment: params.environment },
   });
 
-  // Everything stored so far into the ledger, then a checkpoint that covers the period's deliveries.
+  // Everything stored so far into the ledger, then a checkpoint that covers the pack's deliveries.
   while ((await appendToLedger(pool, { sweep: true })) > 0);
-  const { rows: span } = await pool.query<{ total: number; last: string | null }>(
-    `SELECT count(*)::int AS total, max(l.seq)::text AS last FROM delivery d JOIN ledger_entry l ON l.kind = 'delivery' AND l.ref_id = d.id
-     WHERE d.received_at >= $1 AND d.received_at < $2`,
-    [params.from, params.to],
-  );
-  const total = span[0]!.total;
-  const needed = span[0]!.last === null ? 0 : Number(span[0]!.last) + 1;
+  const { seqs, inPeriod } = await findPackDeliverySeqs(pool, params);
+  const total = seqs.length;
+  const needed = total === 0 ? 0 : seqs[total - 1]! + 1;
   type TCheckpointRow = { number: string; tree_size: string; root_hash: Buffer; statement: string; signature: Buffer };
   const newest = async () =>
     (
@@ -142,14 +175,16 @@ export async function exportEvidencePack(
   // Deliveries in ledger order, a page at a time; each leaf is recomputed and must equal the one appended.
   let done = 0;
   onProgress?.(0, total);
-  for (let after = -1; ; ) {
+  for (let at = 0; at < total; at += PAGE) {
+    const page = seqs.slice(at, at + PAGE);
     const { rows } = await pool.query<TDeliveryLeafRow & { seq: string; leaf_hash: Buffer }>(
       `SELECT l.seq::text AS seq, l.leaf_hash, ${deliveryLeafColumns}
        FROM ledger_entry l JOIN delivery d ON d.id = l.ref_id
-       WHERE l.kind = 'delivery' AND l.seq > $1 AND l.seq < $2 AND d.received_at >= $3 AND d.received_at < $4
-       ORDER BY l.seq LIMIT $5`,
-      [after, treeSize, params.from, params.to, PAGE],
+       WHERE l.kind = 'delivery' AND l.seq = ANY($1::bigint[])
+       ORDER BY l.seq`,
+      [page],
     );
+    if (rows.length !== page.length) throw new EvidencePackError("ledger-inconsistent", `deliveries at ledger seqs ${page[0]}..${page.at(-1)} changed while the pack was written`);
     for (const row of rows) {
       const seq = Number(row.seq);
       const leafBytes = buildDeliveryLeaf(row);
@@ -169,8 +204,6 @@ export async function exportEvidencePack(
       done += 1;
     }
     onProgress?.(done, total);
-    if (rows.length < PAGE) break;
-    after = Number(rows.at(-1)!.seq);
   }
 
   const manifest: TPackManifest = {
@@ -191,7 +224,7 @@ export async function exportEvidencePack(
         signature: `checkpoints/${number}.sig`,
       },
     ],
-    counts: { files: files.length, deliveries: done, checkpoints: 1, reports: reports.length * 2 },
+    counts: { files: files.length, deliveries: done, deliveriesReceivedInPeriod: inPeriod, deliveriesReportsRestOn: done - inPeriod, checkpoints: 1, reports: reports.length * 2 },
     files,
   };
   const manifestBytes = Buffer.from(`${JSON.stringify(manifest, null, 1)}\n`, "utf8");

@@ -18,7 +18,8 @@ export type TPackManifest = {
   filters: { environment: string[] };
   key: { fingerprint: string; file: string };
   checkpoints: { number: number; treeSize: number; root: string; statement: string; signature: string }[];
-  counts: { files: number; deliveries: number; checkpoints: number; reports: number };
+  /** deliveries = deliveriesReceivedInPeriod + deliveriesReportsRestOn (the latter received outside the period; absent in older packs). */
+  counts: { files: number; deliveries: number; deliveriesReceivedInPeriod?: number; deliveriesReportsRestOn?: number; checkpoints: number; reports: number };
   files: { path: string; bytes: number; sha256: string }[];
 };
 
