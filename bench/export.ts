@@ -205,7 +205,7 @@ async function benchCsv(): Promise<{ rate: number; rssMb: number }> {
   const hash = process.env.BENCH_CSV_SHA256 === "1" ? createHash("sha256") : null;
   const baselineRss = process.memoryUsage().rss;
   let peakRss = baselineRss;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 20);
   let batches = 0;
   const report = buildChangeManagementReport(
     { from: "2026-01-01T00:00:00Z", to: "2027-01-01T00:00:00Z", environment: [], format: "csv" },
