@@ -61,6 +61,7 @@ function group<T, K>(rows: T[], key: (row: T) => K | null | undefined): Map<K, T
   return map;
 }
 
+const unique = <T>(values: (T | null | undefined)[]): T[] => [...new Set(values.filter((v): v is T => v !== null && v !== undefined))];
 
 /** Batches loaded ahead while earlier rows are written, so Postgres and Node work at the same time. */
 const PREFETCH = 3;
@@ -141,50 +142,20 @@ async function withBatchClient<T>(pool: pg.Pool, load: (client: pg.PoolClient) =
   }
 }
 
-/**
- * Several independent queries in one round trip, one JSON.parse per result: each becomes a
- * `json_agg` column of one row (its `$n` numbered against the shared `params`), rows in the order
- * the query's own ORDER BY gives, as `queryJson` returns them.
- */
-async function queryJsonMany(pool: pg.PoolClient, queries: [sql: string][], params: unknown[]): Promise<unknown[][]> {
-  const columns = queries.map(([sql], i) => `(SELECT coalesce(json_agg(x), '[]'::json) FROM (${sql}) x) AS r${i}`);
-  const { rows } = await pool.query<Record<string, unknown[]>>({ text: `SELECT ${columns.join(", ")}`, values: params });
-  return queries.map((_, i) => rows[0]![`r${i}`]!);
-}
-
-/** The distinct values of `values`, nulls left out, in first-seen order. */
-function distinct<T>(values: Iterable<T | null | undefined>): T[] {
-  const seen = new Set<T>();
-  for (const v of values) if (v !== null && v !== undefined) seen.add(v);
-  return [...seen];
-}
-
-/** Appends `item` unless it is already there (the lists are a handful long; rows of one result are distinct objects per id). */
-function pushNew<T>(list: T[], item: T | undefined): void {
-  if (item !== undefined && !list.includes(item)) list.push(item);
-}
-
-const EMPTY: never[] = [];
-
-type TCredentialIn = TCredentialRow & { issuedMs: number };
-type TSessionIn = TSessionRow & { issuedMs: number };
-
-/**
- * The chain behind one batch of deployments: seven set-based queries (independent ones share a round
- * trip), then each deployment picks its links as the receipt does, through in-memory indexes.
- */
+/** The chain behind one batch of deployments: a fixed number of set-based queries, then each deployment picks its links as the receipt does. */
 async function loadBatch(pool: pg.PoolClient, deployments: TDeploymentRow[], env: ReturnType<typeof getEnv>): Promise<TChangeManagementRow[]> {
   const out: TChangeManagementRow[] = [];
-  const gitlabJobIds: string[] = [];
-  for (const d of deployments) if (d.provider === "gitlab" && d.job_external_id !== null) gitlabJobIds.push(d.job_external_id);
-  const [deployBuilds, deployJobs] = (await queryJsonMany(
-    pool,
-    [
-      [`SELECT id, external_id, pipeline_slug, number, state, commit_sha, gitlab_project_path, gitlab_mr_iid, gitlab_pipeline_id FROM build WHERE external_id = ANY($1::text[])`],
-      [`SELECT project_id, external_id, sha, pipeline_id FROM ci_job WHERE external_id = ANY($2::text[])`],
-    ],
-    [distinct(deployments.map((d) => d.build_external_id)), distinct(gitlabJobIds)],
-  )) as [TBuildRow[], TJobRow[]];
+  // One connection per batch: queries run one after another (batches run side by side).
+  const [{ rows: deployBuilds }, { rows: deployJobs }] = [
+    await queryJson<TBuildRow>(
+      pool,
+      `SELECT id, external_id, pipeline_slug, number, state, commit_sha, gitlab_project_path, gitlab_mr_iid, gitlab_pipeline_id FROM build WHERE external_id = ANY($1::text[])`,
+      [unique(deployments.map((d) => d.build_external_id))],
+    ),
+    await queryJson<TJobRow>(pool, `SELECT project_id, external_id, sha, pipeline_id FROM ci_job WHERE external_id = ANY($1::text[])`, [
+      unique(deployments.filter((d) => d.provider === "gitlab").map((d) => d.job_external_id)),
+    ]),
+  ];
   const deployBuildByExt = new Map(deployBuilds.map((b) => [b.external_id, b]));
   const deployJobByKey = new Map(deployJobs.map((j) => [`${j.project_id}:${j.external_id}`, j]));
   const chain = deployments.map((d) => {
@@ -192,121 +163,83 @@ async function loadBatch(pool: pg.PoolClient, deployments: TDeploymentRow[], env
     const job = d.provider === "gitlab" && d.job_external_id && d.project_id ? (deployJobByKey.get(`${d.project_id}:${d.job_external_id}`) ?? null) : null;
     return { d, build, job, sha: d.commit_sha ?? job?.sha ?? build?.commit_sha ?? null };
   });
-  const chainShas = distinct(chain.map((c) => c.sha));
 
-  const metaPaths: string[] = [];
-  const metaIids: number[] = [];
-  for (const c of chain) {
-    if (c.build?.gitlab_mr_iid && c.build.gitlab_project_path) {
-      metaPaths.push(c.build.gitlab_project_path);
-      metaIids.push(c.build.gitlab_mr_iid);
-    }
-  }
+  const metaMrs = chain.filter((c) => c.build?.gitlab_mr_iid && c.build.gitlab_project_path);
   // Each way of linking is its own indexed lookup; the union of ids is then read in table order, as the receipt's query returns them.
-  const [mrs] = (await queryJsonMany(
-    pool,
-    [
-      [
-        `SELECT mr.id, mr.iid, mr.state, mr.title, mr.head_sha, mr.merge_commit_sha, mr.squash_commit_sha, p.path, au.username AS author, mb.username AS merged_by, mr.merged_at
-         FROM (SELECT id FROM merge_request WHERE merge_commit_sha = ANY($1::text[])
-               UNION SELECT id FROM merge_request WHERE squash_commit_sha = ANY($1::text[])
-               UNION SELECT id FROM merge_request WHERE head_sha = ANY($1::text[])
-               UNION SELECT m.id FROM unnest($2::text[], $3::int[]) AS k(path, iid) JOIN project kp ON kp.path = k.path JOIN merge_request m ON m.project_id = kp.id AND m.iid = k.iid) ids
-         JOIN merge_request mr ON mr.id = ids.id JOIN project p ON p.id = mr.project_id
-         LEFT JOIN account au ON au.id = mr.author_account_id LEFT JOIN account mb ON mb.id = mr.merged_by_account_id
-         ORDER BY mr.ctid`,
-      ],
-    ],
-    [chainShas, metaPaths, metaIids],
-  )) as [TMrRow[]];
+  const { rows: mrs } = await queryJson<TMrRow>(pool,
+    `SELECT mr.id, mr.iid, mr.state, mr.title, mr.head_sha, mr.merge_commit_sha, mr.squash_commit_sha, p.path, au.username AS author, mb.username AS merged_by, mr.merged_at
+     FROM (SELECT id FROM merge_request WHERE merge_commit_sha = ANY($1::text[])
+           UNION SELECT id FROM merge_request WHERE squash_commit_sha = ANY($1::text[])
+           UNION SELECT id FROM merge_request WHERE head_sha = ANY($1::text[])
+           UNION SELECT m.id FROM unnest($2::text[], $3::int[]) AS k(path, iid) JOIN project kp ON kp.path = k.path JOIN merge_request m ON m.project_id = kp.id AND m.iid = k.iid) ids
+     JOIN merge_request mr ON mr.id = ids.id JOIN project p ON p.id = mr.project_id
+     LEFT JOIN account au ON au.id = mr.author_account_id LEFT JOIN account mb ON mb.id = mr.merged_by_account_id
+     ORDER BY mr.ctid`,
+    [unique(chain.map((c) => c.sha)), metaMrs.map((c) => c.build!.gitlab_project_path!), metaMrs.map((c) => c.build!.gitlab_mr_iid!)],
+  );
   const mrIds = mrs.map((m) => m.id);
-  const [approvals, commitEmails, pipelines] = (await queryJsonMany(
-    pool,
-    [
+  const [{ rows: approvals }, { rows: commitEmails }, { rows: pipelines }] = [
+    await queryJson<TApprovalRow>(pool, 
+      `SELECT a.merge_request_id, ac.username, a.approved_at,
+              ARRAY(SELECT o.email FROM account o WHERE o.email IS NOT NULL AND (o.id = ac.id OR (ac.person_id IS NOT NULL AND o.person_id = ac.person_id))) AS emails
+       FROM merge_request_approval a JOIN account ac ON ac.id = a.account_id
+       WHERE a.merge_request_id = ANY($1::uuid[]) AND a.approved_at IS NOT NULL AND a.revoked_at IS NULL ORDER BY a.approved_at, ac.username`,
+      [mrIds],
+    ),
+    await queryJson<{ merge_request_id: string; author_email: string }>(pool, 
+      `SELECT DISTINCT mrc.merge_request_id, c.author_email FROM merge_request_commit mrc JOIN commit c ON c.sha = mrc.sha
+       WHERE mrc.merge_request_id = ANY($1::uuid[]) AND c.author_email IS NOT NULL`,
+      [mrIds],
+    ),
+    await queryJson<TPipelineRow>(pool, 
+      `SELECT p.id, p.external_id, p.status, p.ref, p.sha
+       FROM (SELECT id FROM pipeline WHERE sha = ANY($1::text[]) UNION SELECT id FROM pipeline WHERE external_id = ANY($2::text[]) UNION SELECT unnest($3::uuid[])) ids
+       JOIN pipeline p ON p.id = ids.id ORDER BY p.created_at, p.id`,
       [
-        `SELECT a.merge_request_id, ac.username, a.approved_at,
-                ARRAY(SELECT o.email FROM account o WHERE o.email IS NOT NULL AND (o.id = ac.id OR (ac.person_id IS NOT NULL AND o.person_id = ac.person_id))) AS emails
-         FROM merge_request_approval a JOIN account ac ON ac.id = a.account_id
-         WHERE a.merge_request_id = ANY($1::uuid[]) AND a.approved_at IS NOT NULL AND a.revoked_at IS NULL ORDER BY a.approved_at, ac.username`,
+        unique([...chain.map((c) => c.sha), ...mrs.map((m) => m.head_sha)]),
+        unique(chain.map((c) => c.build?.gitlab_pipeline_id)),
+        unique(chain.map((c) => c.job?.pipeline_id)),
       ],
-      [
-        `SELECT DISTINCT mrc.merge_request_id, c.author_email FROM merge_request_commit mrc JOIN commit c ON c.sha = mrc.sha
-         WHERE mrc.merge_request_id = ANY($1::uuid[]) AND c.author_email IS NOT NULL`,
-      ],
-      [
-        `SELECT p.id, p.external_id, p.status, p.ref, p.sha
-         FROM (SELECT id FROM pipeline WHERE sha = ANY($2::text[]) UNION SELECT id FROM pipeline WHERE external_id = ANY($3::text[]) UNION SELECT unnest($4::uuid[])) ids
-         JOIN pipeline p ON p.id = ids.id ORDER BY p.created_at, p.id`,
-      ],
-    ],
-    [mrIds, distinct([...chainShas, ...mrs.map((m) => m.head_sha)]), distinct(chain.map((c) => c.build?.gitlab_pipeline_id)), distinct(chain.map((c) => c.job?.pipeline_id))],
-  )) as [TApprovalRow[], { merge_request_id: string; author_email: string }[], TPipelineRow[]];
-  const [ciJobs, builds] = (await queryJsonMany(
-    pool,
-    [
-      [`SELECT pipeline_id, external_id FROM ci_job WHERE pipeline_id = ANY($1::uuid[])`],
-      [
-        `SELECT b.id, b.external_id, b.pipeline_slug, b.number, b.state, b.commit_sha, b.gitlab_project_path, b.gitlab_mr_iid, b.gitlab_pipeline_id
-         FROM (SELECT unnest($2::uuid[]) AS id UNION SELECT id FROM build WHERE commit_sha = ANY($3::text[]) UNION SELECT id FROM build WHERE gitlab_pipeline_id = ANY($4::text[])) ids
-         JOIN build b ON b.id = ids.id ORDER BY b.number, b.id`,
-      ],
-    ],
-    [pipelines.map((p) => p.id), distinct(deployBuilds.map((b) => b.id)), chainShas, distinct(pipelines.map((p) => p.external_id))],
-  )) as [{ pipeline_id: string; external_id: string }[], TBuildRow[]];
-  const [buildJobs] = (await queryJsonMany(
-    pool,
-    [
-      [
-        `SELECT bj.build_id, bj.external_id, bj.type, bj.label, bj.state, ua.name, ua.email, bj.unblocked_at
-         FROM build_job bj LEFT JOIN account ua ON ua.id = bj.unblocked_by_account_id WHERE bj.build_id = ANY($1::uuid[]) ORDER BY bj.unblocked_at, bj.external_id`,
-      ],
-    ],
+    ),
+  ];
+  const [{ rows: ciJobs }, { rows: builds }] = [
+    await queryJson<{ pipeline_id: string; external_id: string }>(pool, `SELECT pipeline_id, external_id FROM ci_job WHERE pipeline_id = ANY($1::uuid[])`, [pipelines.map((p) => p.id)]),
+    await queryJson<TBuildRow>(
+      pool,
+      `SELECT b.id, b.external_id, b.pipeline_slug, b.number, b.state, b.commit_sha, b.gitlab_project_path, b.gitlab_mr_iid, b.gitlab_pipeline_id
+       FROM (SELECT unnest($1::uuid[]) AS id UNION SELECT id FROM build WHERE commit_sha = ANY($2::text[]) UNION SELECT id FROM build WHERE gitlab_pipeline_id = ANY($3::text[])) ids
+       JOIN build b ON b.id = ids.id ORDER BY b.number, b.id`,
+      [unique(deployBuilds.map((b) => b.id)), unique(chain.map((c) => c.sha)), unique(pipelines.map((p) => p.external_id))],
+    ),
+  ];
+  const { rows: buildJobs } = await queryJson<TGateRow>(pool, 
+    `SELECT bj.build_id, bj.external_id, bj.type, bj.label, bj.state, ua.name, ua.email, bj.unblocked_at
+     FROM build_job bj LEFT JOIN account ua ON ua.id = bj.unblocked_by_account_id WHERE bj.build_id = ANY($1::uuid[]) ORDER BY bj.unblocked_at, bj.external_id`,
     [builds.map((b) => b.id)],
-  )) as [TGateRow[]];
-  const buildJobIds = buildJobs.map((j) => j.external_id);
-  const [credentialRows] = (await queryJsonMany(
-    pool,
-    [
-      [
-        `SELECT key, kind, provider, issuer, subject, audience, issued_at, expires_at, job_external_id, ref FROM credential
-         WHERE provider = 'buildkite' AND job_external_id = ANY($1::text[])
-         UNION ALL
-         SELECT key, kind, provider, issuer, subject, audience, issued_at, expires_at, job_external_id, ref FROM credential
-         WHERE provider = 'gitlab' AND job_external_id = ANY($2::text[])
-         ORDER BY issued_at, key`,
-      ],
-    ],
-    [buildJobIds, ciJobs.map((j) => j.external_id)],
-  )) as [TJson<TCredentialRow>[]];
-  const credentials: TCredentialIn[] = credentialRows.map((c) => {
-    const issued = new Date(c.issued_at);
-    return { ...c, issued_at: issued, expires_at: new Date(c.expires_at), issuedMs: issued.getTime() };
-  });
-  const [sessionRows] = (await queryJsonMany(
-    pool,
-    [
-      [
-        `SELECT r.event_id, r.role_arn, r.session_name, r.subject, r.source_ip, r.issued_at, r.expires_at, r.job_external_id
-         FROM (SELECT id FROM role_session WHERE job_external_id = ANY($1::text[]) UNION SELECT id FROM role_session WHERE subject = ANY($2::text[])) ids
-         JOIN role_session r ON r.id = ids.id ORDER BY r.issued_at, r.event_id`,
-      ],
-    ],
-    [buildJobIds, distinct(credentials.map((c) => c.subject))],
-  )) as [TJson<TSessionRow>[]];
-  const sessions: TSessionIn[] = sessionRows.map((r) => {
-    const issued = new Date(r.issued_at);
-    return { ...r, issued_at: issued, expires_at: r.expires_at ? new Date(r.expires_at) : null, issuedMs: issued.getTime() };
-  });
+  );
+  const credentials = (
+    await queryJson<TJson<TCredentialRow>>(pool, 
+    `SELECT key, kind, provider, issuer, subject, audience, issued_at, expires_at, job_external_id, ref FROM credential
+     WHERE provider = 'buildkite' AND job_external_id = ANY($1::text[])
+     UNION ALL
+     SELECT key, kind, provider, issuer, subject, audience, issued_at, expires_at, job_external_id, ref FROM credential
+     WHERE provider = 'gitlab' AND job_external_id = ANY($2::text[])
+     ORDER BY issued_at, key`,
+    [buildJobs.map((j) => j.external_id), ciJobs.map((j) => j.external_id)],
+    )
+  ).rows.map((c) => ({ ...c, issued_at: new Date(c.issued_at), expires_at: new Date(c.expires_at) }));
+  const sessions = (
+    await queryJson<TJson<TSessionRow>>(pool, 
+    `SELECT r.event_id, r.role_arn, r.session_name, r.subject, r.source_ip, r.issued_at, r.expires_at, r.job_external_id
+     FROM (SELECT id FROM role_session WHERE job_external_id = ANY($1::text[]) UNION SELECT id FROM role_session WHERE subject = ANY($2::text[])) ids
+     JOIN role_session r ON r.id = ids.id ORDER BY r.issued_at, r.event_id`,
+    [buildJobs.map((j) => j.external_id), unique(credentials.map((c) => c.subject))],
+    )
+  ).rows.map((r) => ({ ...r, issued_at: new Date(r.issued_at), expires_at: r.expires_at ? new Date(r.expires_at) : null }));
 
   // In-memory indexes over this batch; each deployment then picks its chain as the receipt does.
   const mrBySha = new Map<string, TMrRow[]>();
-  for (const m of mrs) {
-    for (const s of distinct([m.merge_commit_sha, m.squash_commit_sha, m.head_sha])) {
-      const list = mrBySha.get(s);
-      if (list) list.push(m);
-      else mrBySha.set(s, [m]);
-    }
-  }
+  for (const m of mrs) for (const s of unique([m.merge_commit_sha, m.squash_commit_sha, m.head_sha])) mrBySha.set(s, [...(mrBySha.get(s) ?? []), m]);
   const mrByRef = new Map(mrs.map((m) => [`${m.path}!${m.iid}`, m]));
   const approvalsByMr = group(approvals, (a) => a.merge_request_id);
   const emailsByMr = group(commitEmails, (c) => c.merge_request_id);
@@ -322,127 +255,103 @@ async function loadBatch(pool: pg.PoolClient, deployments: TDeploymentRow[], env
   const sessionsByJob = group(sessions, (s) => s.job_external_id);
   const sessionsBySubject = group(sessions, (s) => s.subject);
   const approverEmails = new Map(approvals.filter((a) => a.username).map((a) => [a.username!, a.emails]));
-  // What the receipt shows of each linked row, built once per batch rather than once per deployment that links it.
-  const mrView = new Map<TMrRow, TDeployReceipt["mergeRequests"][number]>();
-  for (const m of mrs) {
-    mrView.set(m, {
-      iid: m.iid,
-      project: m.path,
-      title: m.title,
-      url: null,
-      state: m.state,
-      author: m.author ? { username: m.author } : null,
-      approvers: (approvalsByMr.get(m.id) ?? EMPTY).map((a: TApprovalRow) => ({ username: a.username, approvedAt: iso(a.approved_at) })),
-      mergedBy: m.merged_by ? { username: m.merged_by } : null,
-      mergedAt: iso(m.merged_at),
-      commits: [],
-      commitAuthorEmails: (emailsByMr.get(m.id) ?? EMPTY).map((c: { author_email: string }) => c.author_email),
-      linkedBy: "",
-    });
-  }
-  const pipelineView = new Map<TPipelineRow, TDeployReceipt["pipelines"][number]>();
-  for (const p of pipelines) {
-    pipelineView.set(p, { provider: "gitlab", id: p.external_id, status: p.status, ref: p.ref, sha: p.sha, source: null, url: null, triggeredBy: null, jobs: [], linkedBy: "" });
-  }
-  const buildView = new Map<TBuildRow, TDeployReceipt["builds"][number]>();
-  for (const b of builds) {
-    buildView.set(b, {
-      provider: "buildkite",
-      pipeline: b.pipeline_slug,
-      number: b.number,
-      state: b.state,
-      url: null,
-      creator: null,
-      gates: (jobsByBuild.get(b.id) ?? EMPTY)
-        .filter((j: TGateRow) => j.type === "manual")
-        .map((j: TGateRow) => ({ label: j.label, state: j.state, unblockedBy: j.name || j.email ? { name: j.name, email: j.email } : null, unblockedAt: iso(j.unblocked_at) })),
-      linkedBy: "",
-    });
-  }
-  const findingOptions = {
-    maxCredentialLifetimeSeconds: env.CUSTODY_CREDENTIAL_MAX_LIFETIME,
-    allowedAudiences: env.CUSTODY_CREDENTIAL_AUDIENCES,
-  };
-  const byIssued = (a: { issuedMs: number }, b: { issuedMs: number }) => a.issuedMs - b.issuedMs;
 
   for (const { d, build, job, sha } of chain) {
-    const mrList: TMrRow[] = sha ? [...(mrBySha.get(sha) ?? EMPTY)] : [];
-    if (build?.gitlab_mr_iid && build.gitlab_project_path) pushNew(mrList, mrByRef.get(`${build.gitlab_project_path}!${build.gitlab_mr_iid}`));
+    const linkedMrs = new Map<string, TMrRow>();
+    for (const m of sha ? (mrBySha.get(sha) ?? []) : []) linkedMrs.set(m.id, m);
+    const metaMr = build?.gitlab_mr_iid && build.gitlab_project_path ? mrByRef.get(`${build.gitlab_project_path}!${build.gitlab_mr_iid}`) : undefined;
+    if (metaMr) linkedMrs.set(metaMr.id, metaMr);
+    const mrList = [...linkedMrs.values()];
 
-    const pipelineList: TPipelineRow[] = [];
-    if (sha) for (const p of pipelinesBySha.get(sha) ?? EMPTY) pushNew(pipelineList, p);
-    for (const m of mrList) if (m.head_sha !== null && m.head_sha !== sha) for (const p of pipelinesBySha.get(m.head_sha) ?? EMPTY) pushNew(pipelineList, p);
-    if (build?.gitlab_pipeline_id) for (const p of pipelinesByExt.get(build.gitlab_pipeline_id) ?? EMPTY) pushNew(pipelineList, p);
-    if (job?.pipeline_id) pushNew(pipelineList, pipelineById.get(job.pipeline_id));
+    const linkedPipelines = new Map<string, TPipelineRow>();
+    for (const s of unique([sha, ...mrList.map((m) => m.head_sha)])) for (const p of pipelinesBySha.get(s) ?? []) linkedPipelines.set(p.id, p);
+    for (const p of build?.gitlab_pipeline_id ? (pipelinesByExt.get(build.gitlab_pipeline_id) ?? []) : []) linkedPipelines.set(p.id, p);
+    const jobPipeline = job?.pipeline_id ? pipelineById.get(job.pipeline_id) : undefined;
+    if (jobPipeline) linkedPipelines.set(jobPipeline.id, jobPipeline);
+    const pipelineList = [...linkedPipelines.values()];
 
-    const buildList: TBuildRow[] = [];
-    if (build) pushNew(buildList, buildById.get(build.id));
-    if (sha) for (const b of buildsBySha.get(sha) ?? EMPTY) pushNew(buildList, b);
-    for (const p of pipelineList) for (const b of buildsByPipeline.get(p.external_id) ?? EMPTY) pushNew(buildList, b);
+    const linkedBuilds = new Map<string, TBuildRow>();
+    const deployBuild = build ? buildById.get(build.id) : undefined;
+    if (deployBuild) linkedBuilds.set(deployBuild.id, deployBuild);
+    for (const b of sha ? (buildsBySha.get(sha) ?? []) : []) linkedBuilds.set(b.id, b);
+    for (const p of pipelineList) for (const b of buildsByPipeline.get(p.external_id) ?? []) linkedBuilds.set(b.id, b);
+    const buildList = [...linkedBuilds.values()];
 
-    const myCredentials: TCredentialIn[] = [];
-    const mySessions: TSessionIn[] = [];
-    for (const b of buildList) {
-      for (const j of jobsByBuild.get(b.id) ?? EMPTY) {
-        for (const c of credentialsByJob.get(`buildkite:${j.external_id}`) ?? EMPTY) myCredentials.push(c);
-        for (const s of sessionsByJob.get(j.external_id) ?? EMPTY) pushNew(mySessions, s);
-      }
-    }
-    for (const p of pipelineList) for (const j of ciJobsByPipeline.get(p.id) ?? EMPTY) for (const c of credentialsByJob.get(`gitlab:${j.external_id}`) ?? EMPTY) myCredentials.push(c);
-    if (myCredentials.length > 1) myCredentials.sort((a, b) => byIssued(a, b) || a.key.localeCompare(b.key));
-    for (const c of myCredentials) for (const s of sessionsBySubject.get(c.subject) ?? EMPTY) pushNew(mySessions, s);
-    if (mySessions.length > 1) mySessions.sort((a, b) => byIssued(a, b) || a.event_id.localeCompare(b.event_id));
+    const bkJobs = buildList.flatMap((b) => (jobsByBuild.get(b.id) ?? []).map((j) => j.external_id));
+    const glJobs = pipelineList.flatMap((p) => (ciJobsByPipeline.get(p.id) ?? []).map((j) => j.external_id));
+    const myCredentials = [...bkJobs.flatMap((id) => credentialsByJob.get(`buildkite:${id}`) ?? []), ...glJobs.flatMap((id) => credentialsByJob.get(`gitlab:${id}`) ?? [])].sort(
+      (a, b) => a.issued_at.getTime() - b.issued_at.getTime() || a.key.localeCompare(b.key),
+    );
+    const mySessions = new Map<string, TSessionRow>();
+    for (const id of bkJobs) for (const s of sessionsByJob.get(id) ?? []) mySessions.set(s.event_id, s);
+    for (const c of myCredentials) for (const s of sessionsBySubject.get(c.subject) ?? []) mySessions.set(s.event_id, s);
+    const sessionList = [...mySessions.values()].sort((a, b) => a.issued_at.getTime() - b.issued_at.getTime() || a.event_id.localeCompare(b.event_id));
 
-    const occurredAt = iso(d.occurred_at)!;
-    const project = d.path ?? build?.gitlab_project_path ?? null;
     const receipt: Omit<TDeployReceipt, "findings"> = {
       id: d.id,
       provider: d.provider,
-      project,
+      project: d.path ?? build?.gitlab_project_path ?? null,
       environment: d.environment,
       status: d.status,
       commitSha: sha,
       startedAt: null,
       finishedAt: null,
-      occurredAt,
+      occurredAt: iso(d.occurred_at)!,
       triggeredBy: d.deployer ? { username: d.deployer } : null,
-      mergeRequests: mrList.map((m) => mrView.get(m)!),
-      pipelines: pipelineList.map((p) => pipelineView.get(p)!),
-      builds: buildList.map((b) => buildView.get(b)!),
-      credentials: buildReceiptCredentials(myCredentials, mySessions),
+      mergeRequests: mrList.map((m) => ({
+        iid: m.iid,
+        project: m.path,
+        title: m.title,
+        url: null,
+        state: m.state,
+        author: m.author ? { username: m.author } : null,
+        approvers: (approvalsByMr.get(m.id) ?? []).map((a) => ({ username: a.username, approvedAt: iso(a.approved_at) })),
+        mergedBy: m.merged_by ? { username: m.merged_by } : null,
+        mergedAt: iso(m.merged_at),
+        commits: [],
+        commitAuthorEmails: (emailsByMr.get(m.id) ?? []).map((c) => c.author_email),
+        linkedBy: "",
+      })),
+      pipelines: pipelineList.map((p) => ({ provider: "gitlab" as const, id: p.external_id, status: p.status, ref: p.ref, sha: p.sha, source: null, url: null, triggeredBy: null, jobs: [], linkedBy: "" })),
+      builds: buildList.map((b) => ({
+        provider: "buildkite" as const,
+        pipeline: b.pipeline_slug,
+        number: b.number,
+        state: b.state,
+        url: null,
+        creator: null,
+        gates: (jobsByBuild.get(b.id) ?? [])
+          .filter((j) => j.type === "manual")
+          .map((j) => ({ label: j.label, state: j.state, unblockedBy: j.name || j.email ? { name: j.name, email: j.email } : null, unblockedAt: iso(j.unblocked_at) })),
+        linkedBy: "",
+      })),
+      credentials: buildReceiptCredentials(myCredentials, sessionList),
       evidence: [],
     };
     const findings = buildChangeFindings(receipt, approverEmails, {
-      ...findingOptions,
+      maxCredentialLifetimeSeconds: env.CUSTODY_CREDENTIAL_MAX_LIFETIME,
+      allowedAudiences: env.CUSTODY_CREDENTIAL_AUDIENCES,
       production: productionEnvironments.includes(d.environment),
       defaultBranches: d.default_branch ? [d.default_branch] : undefined,
     });
-    const mergeRequests: string[] = [];
-    const approvers: string[] = [];
-    for (const m of receipt.mergeRequests) {
-      mergeRequests.push(`${m.project}!${m.iid} (${m.state ?? "unknown"})`);
-      for (const a of m.approvers) approvers.push(`${a.username ?? "?"} ${a.approvedAt ?? ""}`.trim());
-    }
-    const gates: string[] = [];
-    for (const b of receipt.builds) {
-      for (const g of b.gates) gates.push(`${g.label ?? "gate"}: ${g.state ?? "unknown"}${g.unblockedBy ? ` by ${g.unblockedBy.email ?? g.unblockedBy.name}` : ""}${g.unblockedAt ? ` ${g.unblockedAt}` : ""}`);
-    }
     out.push({
       deploymentId: d.id,
-      occurredAt,
+      occurredAt: receipt.occurredAt,
       environment: d.environment,
-      project,
+      project: receipt.project,
       provider: d.provider,
       status: d.status,
       commitSha: sha,
       deployer: d.deployer,
-      mergeRequests,
-      authors: distinct(receipt.mergeRequests.map((m) => m.author?.username)),
-      approvers,
-      mergedBy: distinct(receipt.mergeRequests.map((m) => m.mergedBy?.username)),
+      mergeRequests: receipt.mergeRequests.map((m) => `${m.project}!${m.iid} (${m.state ?? "unknown"})`),
+      authors: unique(receipt.mergeRequests.map((m) => m.author?.username)),
+      approvers: receipt.mergeRequests.flatMap((m) => m.approvers.map((a) => `${a.username ?? "?"} ${a.approvedAt ?? ""}`.trim())),
+      mergedBy: unique(receipt.mergeRequests.map((m) => m.mergedBy?.username)),
       pipelines: receipt.pipelines.map((p) => `#${p.id} ${p.status ?? "unknown"}`),
       builds: receipt.builds.map((b) => `${b.pipeline}#${b.number} ${b.state ?? "unknown"}`),
-      gates,
+      gates: receipt.builds.flatMap((b) =>
+        b.gates.map((g) => `${g.label ?? "gate"}: ${g.state ?? "unknown"}${g.unblockedBy ? ` by ${g.unblockedBy.email ?? g.unblockedBy.name}` : ""}${g.unblockedAt ? ` ${g.unblockedAt}` : ""}`),
+      ),
       credentials: receipt.credentials.map((c) =>
         c.kind === "aws-role-session"
           ? `role session ${c.roleSession?.roleArn ?? "?"} ${c.lifetimeSeconds ?? "?"}s`
