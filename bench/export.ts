@@ -4,7 +4,10 @@
 //   export: csv=<rows>/s rss=<MB>MB pack10k=<s>s verify100k=<s>s
 // The pack figures (benchPack): an evidence pack of 10,000 deliveries of ~4 KB written to a file, and
 // verifyPack over a pack of BENCH_PACK_DELIVERIES (default 100000). Knobs: BENCH_DEPLOYMENTS (default
-// 100000), BENCH_PACK_DELIVERIES, DATABASE_URL (the server to create the database on), BENCH_KEEP_DB=1.
+// 100000), BENCH_PACK_DELIVERIES, DATABASE_URL (the server to create the database on), BENCH_KEEP_DB=1,
+// BENCH_EXPORT_PARTS (comma-separated, default "csv,pack": "csv" runs only the CSV part, "pack" only
+// the packs; the last line then names only the figures measured), BENCH_CSV_SHA256=1 (also prints the
+// SHA-256 of the CSV, to check a change leaves the output byte-identical; hashing adds a little CPU).
 import { cpus, loadavg } from "node:os";
 import pg from "pg";
 import { migrateDatabase } from "../lib/db/migrate-database.ts";
@@ -13,6 +16,8 @@ const serverUrl = process.env.DATABASE_URL || "postgresql://postgres@127.0.0.1:5
 const count = Number(process.env.BENCH_DEPLOYMENTS ?? 100_000);
 if (!Number.isInteger(count) || count <= 0) throw new Error(`BENCH_DEPLOYMENTS must be a positive integer (got ${process.env.BENCH_DEPLOYMENTS})`);
 const targets = { rowsPerSecond: 20_000, rssMb: 300 };
+const parts = new Set((process.env.BENCH_EXPORT_PARTS ?? "csv,pack").split(",").map((p) => p.trim()).filter(Boolean));
+if (!parts.size || [...parts].some((p) => p !== "csv" && p !== "pack")) throw new Error(`BENCH_EXPORT_PARTS must list csv and/or pack (got ${process.env.BENCH_EXPORT_PARTS})`);
 
 const dbName = `custody_bench_export_${process.pid}`;
 const withDb = (name: string) => {
@@ -191,56 +196,72 @@ async function benchPack(url: string): Promise<{ pack10k: number; verify100k: nu
   }
 }
 
+/** Streams the change-management CSV for every seeded deployment; logs rows/s, Node CPU per row and peak RSS. */
+async function benchCsv(): Promise<{ rate: number; rssMb: number }> {
+  const { createHash } = await import("node:crypto");
+  const { buildChangeManagementReport } = await import("../lib/reports/build-change-management-report.ts");
+  const { writeReportCsv } = await import("../lib/reports/write-report-csv.ts");
+  const { closeDb } = await import("../lib/db/index.ts");
+  const hash = process.env.BENCH_CSV_SHA256 === "1" ? createHash("sha256") : null;
+  const baselineRss = process.memoryUsage().rss;
+  let peakRss = baselineRss;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 20);
+  let batches = 0;
+  const report = buildChangeManagementReport(
+    { from: "2026-01-01T00:00:00Z", to: "2027-01-01T00:00:00Z", environment: [], format: "csv" },
+    { onBatch: () => (batches += 1) },
+  );
+  const start = performance.now();
+  const cpuStart = process.cpuUsage();
+  let bytes = 0;
+  const reader = writeReportCsv(report).getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    bytes += value.byteLength;
+    hash?.update(value);
+  }
+  const seconds = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpuStart);
+  const nodeCpuSeconds = (cpu.user + cpu.system) / 1e6;
+  clearInterval(sampler);
+  peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  const summary = report.summary() as { deployments: number; exceptions: number };
+  await closeDb();
+  if (summary.deployments !== count) throw new Error(`expected ${count} rows, streamed ${summary.deployments}`);
+  const rate = Math.round(summary.deployments / seconds);
+  const rssMb = Math.round(peakRss / 1024 / 1024);
+  console.log(
+    `streamed ${summary.deployments} rows (${(bytes / 1024 / 1024).toFixed(1)} MiB CSV, ${batches} batches, ${summary.exceptions} with findings) in ${seconds.toFixed(2)} s; ` +
+      `targets: >= ${targets.rowsPerSecond} rows/s ${rate >= targets.rowsPerSecond ? "met" : "MISSED"}, rss < ${targets.rssMb} MB ${rssMb < targets.rssMb ? "met" : "MISSED"}`,
+  );
+  console.log(
+    `node CPU ${nodeCpuSeconds.toFixed(2)} s (${Math.round(summary.deployments / nodeCpuSeconds)} rows per CPU-second); rss before the export ${Math.round(baselineRss / 1024 / 1024)} MB; ` +
+      `machine load average ${loadavg().map((l) => l.toFixed(1)).join(" ")} on ${cpus().length} CPUs (other work on the machine slows the rate)`,
+  );
+  if (hash) console.log(`csv sha256 ${hash.digest("hex")}`);
+  return { rate, rssMb };
+}
+
 async function main(): Promise<void> {
   await admin(`CREATE DATABASE "${dbName}"`);
   const url = withDb(dbName);
   try {
     await migrateDatabase(url);
-    const seedStart = performance.now();
-    await seed(url, count);
-    console.log(`seeded ${count} deployments with their chains in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
-
     process.env.DATABASE_URL = url;
-    const { buildChangeManagementReport } = await import("../lib/reports/build-change-management-report.ts");
-    const { writeReportCsv } = await import("../lib/reports/write-report-csv.ts");
-    const { closeDb } = await import("../lib/db/index.ts");
-    const baselineRss = process.memoryUsage().rss;
-    let peakRss = baselineRss;
-    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
-    let batches = 0;
-    const report = buildChangeManagementReport(
-      { from: "2026-01-01T00:00:00Z", to: "2027-01-01T00:00:00Z", environment: [], format: "csv" },
-      { onBatch: () => (batches += 1) },
-    );
-    const start = performance.now();
-    const cpuStart = process.cpuUsage();
-    let bytes = 0;
-    const reader = writeReportCsv(report).getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      bytes += value.byteLength;
+    const figures: string[] = [];
+    if (parts.has("csv")) {
+      const seedStart = performance.now();
+      await seed(url, count);
+      console.log(`seeded ${count} deployments with their chains in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
+      const csv = await benchCsv();
+      figures.push(`csv=${csv.rate}/s rss=${csv.rssMb}MB`);
     }
-    const seconds = (performance.now() - start) / 1000;
-    const cpu = process.cpuUsage(cpuStart);
-    const nodeCpuSeconds = (cpu.user + cpu.system) / 1e6;
-    clearInterval(sampler);
-    peakRss = Math.max(peakRss, process.memoryUsage().rss);
-    const summary = report.summary() as { deployments: number; exceptions: number };
-    await closeDb();
-    if (summary.deployments !== count) throw new Error(`expected ${count} rows, streamed ${summary.deployments}`);
-    const rate = Math.round(summary.deployments / seconds);
-    const rssMb = Math.round(peakRss / 1024 / 1024);
-    console.log(
-      `streamed ${summary.deployments} rows (${(bytes / 1024 / 1024).toFixed(1)} MiB CSV, ${batches} batches, ${summary.exceptions} with findings) in ${seconds.toFixed(2)} s; ` +
-        `targets: >= ${targets.rowsPerSecond} rows/s ${rate >= targets.rowsPerSecond ? "met" : "MISSED"}, rss < ${targets.rssMb} MB ${rssMb < targets.rssMb ? "met" : "MISSED"}`,
-    );
-    console.log(
-      `node CPU ${nodeCpuSeconds.toFixed(2)} s (${Math.round(summary.deployments / nodeCpuSeconds)} rows per CPU-second); rss before the export ${Math.round(baselineRss / 1024 / 1024)} MB; ` +
-        `machine load average ${loadavg().map((l) => l.toFixed(1)).join(" ")} on ${cpus().length} CPUs (other work on the machine slows the rate)`,
-    );
-    const pack = await benchPack(url);
-    console.log(`export: csv=${rate}/s rss=${rssMb}MB pack10k=${pack.pack10k.toFixed(1)}s verify100k=${pack.verify100k.toFixed(1)}s`);
+    if (parts.has("pack")) {
+      const pack = await benchPack(url);
+      figures.push(`pack10k=${pack.pack10k.toFixed(1)}s verify100k=${pack.verify100k.toFixed(1)}s`);
+    }
+    console.log(`export: ${figures.join(" ")}`);
   } finally {
     if (process.env.BENCH_KEEP_DB !== "1") await admin(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
   }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { TReportQuery } from "@/lib/contracts/reports";
 import type { TReport } from "./report-types.ts";
+import { toCsvRow } from "@/lib/shared/to-csv-row";
 import { writeReportCsv } from "./write-report-csv.ts";
 import { writeReportJson } from "./write-report-json.ts";
 import { PDF_MAX_ROWS, writeReportPdf } from "./write-report-pdf.ts";
@@ -53,6 +54,14 @@ describe("the CSV writer", () => {
         "",
       ].join("\r\n"),
     );
+  });
+
+  it("writes every cell exactly as toCsvRow does, whitespace, quotes, formulas and non-ASCII included", async () => {
+    const parts = ["", "a", " ", "\t", "\r", "\n", '"', ",", "=", "+", "-", "@", "'", "\u00a0", "\u2003", "\ufeff", "\u3000", "é", "x y", "~", "\u007f", "\u009f", "😀"];
+    const cells: (string | null)[] = [null];
+    for (const a of parts) for (const b of parts) for (const c of ["", "z", ...parts.slice(0, 8)]) cells.push(a + c + b);
+    const csv = await new Response(writeReportCsv(report(cells.map((a, n) => ({ a, n }))))).text();
+    expect(csv).toBe(toCsvRow(["a", "n"]) + cells.map((a, n) => toCsvRow([a, n])).join(""));
   });
 
   it("pulls rows only as the reader asks for them", async () => {
