@@ -1,10 +1,8 @@
 import "server-only";
-import { z } from "zod";
 import { ZEvidencePackQuery } from "@/lib/contracts/evidence-pack";
+import { ZExportPeriodParams, type TExportPeriodParams } from "@/lib/contracts/exports";
 import { exportEvidencePack } from "@/lib/evidence/pack/export-evidence-pack";
 import type { TExportKind } from "./export-types.ts";
-
-const ZPackParams = z.object({ from: z.string(), to: z.string(), environment: z.string().optional() });
 
 /**
  * The signed evidence pack as a background export: the same zip GET /api/v1/evidence streams, with
@@ -12,13 +10,13 @@ const ZPackParams = z.object({ from: z.string(), to: z.string(), environment: z.
  */
 export function exportEvidencePackKind(): TExportKind {
   return {
-    params: ZPackParams.superRefine((params, ctx) => {
+    params: ZExportPeriodParams.superRefine((params, ctx) => {
       const parsed = ZEvidencePackQuery.safeParse(params);
       for (const issue of parsed.success ? [] : parsed.error.issues) ctx.addIssue({ code: "custom", message: issue.message, path: issue.path });
     }),
     contentType: "application/zip",
     filename: (params) => {
-      const { from, to } = params as z.infer<typeof ZPackParams>;
+      const { from, to } = params as TExportPeriodParams;
       return `custody-evidence-${from.slice(0, 10)}-${to.slice(0, 10)}.zip`;
     },
     async run(params, actor, out, onProgress) {

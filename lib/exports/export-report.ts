@@ -1,7 +1,6 @@
 import "server-only";
 import { once } from "node:events";
 import type { Writable } from "node:stream";
-import { z } from "zod";
 import { ZReportQuery, type TReportFormat, type TReportName, type TReportQuery } from "@/lib/contracts/reports";
 import { getPool } from "@/lib/db";
 import { buildChangeManagementReport } from "@/lib/reports/build-change-management-report";
@@ -11,6 +10,7 @@ import type { TReport } from "@/lib/reports/report-types";
 import { writeReportCsv } from "@/lib/reports/write-report-csv";
 import { writeReportJson } from "@/lib/reports/write-report-json";
 import { writeReportPdf } from "@/lib/reports/write-report-pdf";
+import { ZExportPeriodParams, type TExportPeriodParams } from "@/lib/contracts/exports";
 import type { TExportKind } from "./export-types.ts";
 
 const contentType: Record<TReportFormat, string> = { csv: "text/csv; charset=utf-8", json: "application/json; charset=utf-8", pdf: "application/pdf" };
@@ -30,8 +30,6 @@ async function countRows(name: TReportName, query: TReportQuery): Promise<number
   return rows[0]!.n;
 }
 
-/** The report parameters of a background export: the report query without `format` (the kind names it). */
-const ZReportParams = z.object({ from: z.string(), to: z.string(), environment: z.string().optional() });
 
 /**
  * A report as a background export kind: the same bytes the synchronous route streams, written to
@@ -39,17 +37,17 @@ const ZReportParams = z.object({ from: z.string(), to: z.string(), environment: 
  */
 export function exportReport(name: TReportName, format: TReportFormat): TExportKind {
   return {
-    params: ZReportParams.superRefine((params, ctx) => {
+    params: ZExportPeriodParams.superRefine((params, ctx) => {
       const parsed = ZReportQuery.safeParse({ ...params, format });
       for (const issue of parsed.success ? [] : parsed.error.issues) ctx.addIssue({ code: "custom", message: issue.message, path: issue.path });
     }),
     contentType: contentType[format],
     filename: (params) => {
-      const { from, to } = params as z.infer<typeof ZReportParams>;
+      const { from, to } = params as TExportPeriodParams;
       return `custody-${name}-${from.slice(0, 10)}-${to.slice(0, 10)}.${format}`;
     },
     async run(params, _actor, out: Writable, onProgress) {
-      const query = ZReportQuery.parse({ ...(params as z.infer<typeof ZReportParams>), format });
+      const query = ZReportQuery.parse({ ...(params as TExportPeriodParams), format });
       const total = await countRows(name, query);
       const report = builders[name](query);
       let done = 0;
