@@ -7,7 +7,9 @@
 // 100000), BENCH_PACK_DELIVERIES, DATABASE_URL (the server to create the database on), BENCH_KEEP_DB=1,
 // BENCH_EXPORT_PARTS (comma-separated, default "csv,pack": "csv" runs only the CSV part, "pack" only
 // the packs; the last line then names only the figures measured), BENCH_CSV_SHA256=1 (also prints the
-// SHA-256 of the CSV, to check a change leaves the output byte-identical; hashing adds a little CPU).
+// SHA-256 of the CSV, to check a change leaves the output byte-identical; hashing adds a little CPU),
+// BENCH_EXPORT_DB=<name> (measure the CSV on a database kept by an earlier BENCH_KEEP_DB=1 run: no
+// create, seed or drop; BENCH_DEPLOYMENTS must match what it holds).
 import { cpus, loadavg } from "node:os";
 import pg from "pg";
 import { migrateDatabase } from "../lib/db/migrate-database.ts";
@@ -19,7 +21,8 @@ const targets = { rowsPerSecond: 20_000, rssMb: 300 };
 const parts = new Set((process.env.BENCH_EXPORT_PARTS ?? "csv,pack").split(",").map((p) => p.trim()).filter(Boolean));
 if (!parts.size || [...parts].some((p) => p !== "csv" && p !== "pack")) throw new Error(`BENCH_EXPORT_PARTS must list csv and/or pack (got ${process.env.BENCH_EXPORT_PARTS})`);
 
-const dbName = `custody_bench_export_${process.pid}`;
+const reuseDb = process.env.BENCH_EXPORT_DB || null;
+const dbName = reuseDb ?? `custody_bench_export_${process.pid}`;
 const withDb = (name: string) => {
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
@@ -244,6 +247,13 @@ async function benchCsv(): Promise<{ rate: number; rssMb: number }> {
 }
 
 async function main(): Promise<void> {
+  if (reuseDb) {
+    if (parts.has("pack")) throw new Error("BENCH_EXPORT_DB measures the CSV only: set BENCH_EXPORT_PARTS=csv");
+    process.env.DATABASE_URL = withDb(reuseDb);
+    const csv = await benchCsv();
+    console.log(`export: csv=${csv.rate}/s rss=${csv.rssMb}MB`);
+    return;
+  }
   await admin(`CREATE DATABASE "${dbName}"`);
   const url = withDb(dbName);
   try {
@@ -264,6 +274,7 @@ async function main(): Promise<void> {
     console.log(`export: ${figures.join(" ")}`);
   } finally {
     if (process.env.BENCH_KEEP_DB !== "1") await admin(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+    else console.log(`kept database ${dbName}`);
   }
 }
 

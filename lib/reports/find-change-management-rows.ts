@@ -24,7 +24,7 @@ type TDeploymentRow = {
 };
 type TBuildRow = { id: string; external_id: string; pipeline_slug: string; number: number; state: string | null; commit_sha: string | null; gitlab_project_path: string | null; gitlab_mr_iid: number | null; gitlab_pipeline_id: string | null };
 type TJobRow = { project_id: string; external_id: string; sha: string | null; pipeline_id: string | null };
-type TMrRow = { id: string; iid: number; state: string | null; title: string | null; head_sha: string | null; merge_commit_sha: string | null; squash_commit_sha: string | null; path: string; author: string | null; merged_by: string | null; merged_at: string | null };
+type TMrRow = { id: string; iid: number; state: string | null; head_sha: string | null; merge_commit_sha: string | null; squash_commit_sha: string | null; path: string; author: string | null; merged_by: string | null };
 type TApprovalRow = { merge_request_id: string; username: string | null; approved_at: string; emails: string[] };
 type TPipelineRow = { id: string; external_id: string; status: string | null; ref: string | null; sha: string | null };
 type TGateRow = { build_id: string; external_id: string; type: string | null; label: string | null; state: string | null; name: string | null; email: string | null; unblocked_at: string | null };
@@ -39,15 +39,6 @@ const iso = (d: string | null | undefined) => {
   const m = UTC_JSON_TIME.exec(d);
   return m ? `${m[1]}.${((m[2] ?? "") + "000").slice(0, 3)}Z` : new Date(d).toISOString();
 };
-
-/**
- * One round trip, one JSON.parse: the rows come back as a single json_agg value (times as ISO
- * strings), much cheaper than per-column parsing. `orderBy` (columns of `x`) fixes the order where it matters.
- */
-async function queryJson<T>(pool: pg.Pool | pg.PoolClient, sql: string, params: unknown[], orderBy?: string): Promise<{ rows: T[] }> {
-  const { rows } = await pool.query<{ rows: T[] }>({ text: `SELECT coalesce(json_agg(x${orderBy ? ` ORDER BY ${orderBy}` : ""}), '[]'::json) AS rows FROM (${sql}) x`, values: params });
-  return { rows: rows[0]!.rows };
-}
 
 function group<T, K>(rows: T[], key: (row: T) => K | null | undefined): Map<K, T[]> {
   const map = new Map<K, T[]>();
@@ -66,63 +57,70 @@ const unique = <T>(values: (T | null | undefined)[]): T[] => [...new Set(values.
 /** Batches loaded ahead while earlier rows are written, so Postgres and Node work at the same time. */
 const PREFETCH = 3;
 
+type TKey = { at: string; id: string };
+type TPeriod = Pick<TReportQuery, "from" | "to" | "environment">;
+
 /**
  * Every deployment to the chosen environments in [from, to), oldest first, with the change behind
- * it and the receipt's findings. Loads `batchSize` deployments at a time (keyset on (occurred_at,
- * id)) and their chain with a fixed number of set-based queries per batch, at most PREFETCH batches
- * ahead of the reader, so memory stays flat however long the period; `onBatch` is told the size of
- * each batch as it is loaded.
+ * it and the receipt's findings. Cuts the period into batches of `batchSize` deployments (keyset on
+ * (occurred_at, id)) and loads each batch with its whole chain in one statement, at most PREFETCH
+ * batches ahead of the reader, so memory stays flat however long the period; `onBatch` is told the
+ * size of each batch as its rows are handed on.
  */
 export async function* findChangeManagementRows(
-  query: Pick<TReportQuery, "from" | "to" | "environment">,
+  query: TPeriod,
   options: { batchSize?: number; onBatch?: (size: number) => void; pool?: pg.Pool } = {},
 ): AsyncGenerator<TChangeManagementRow> {
   const pool = options.pool ?? getPool();
   const batchSize = options.batchSize ?? 1000;
   const env = getEnv();
   const inFlight: Promise<TChangeManagementRow[]>[] = [];
-  let after: { at: string; id: string } | null = null;
+  let after: TKey | null = null;
   for (;;) {
-    const deployments = await findDeploymentBatch(pool, query, batchSize, after);
-    if (deployments.length) {
-      options.onBatch?.(deployments.length);
-      const last = deployments.at(-1)!;
-      after = { at: last.occurred_at, id: last.id };
-      const loading = withBatchClient(pool, (client) => loadBatch(client, deployments, env));
-      // Awaited later, in order; this only keeps a failure from being reported as unhandled meanwhile.
-      loading.catch(() => {});
-      inFlight.push(loading);
+    // The batch ends at its batchSize-th deployment; no end means the rest of the period is the last batch.
+    const upto = await findBatchEnd(pool, query, batchSize, after);
+    const from = after;
+    const loading = withBatchClient(pool, async (client) => assembleRows(await loadBatch(client, query, from, upto), env));
+    // Awaited later, in order; this only keeps a failure from being reported as unhandled meanwhile.
+    loading.catch(() => {});
+    inFlight.push(loading);
+    after = upto;
+    while (inFlight.length && (!upto || inFlight.length >= PREFETCH)) {
+      const rows = await inFlight.shift()!;
+      if (rows.length) options.onBatch?.(rows.length);
+      yield* rows;
     }
-    const done = deployments.length < batchSize;
-    while (inFlight.length && (done || inFlight.length >= PREFETCH)) yield* await inFlight.shift()!;
-    if (done) return;
+    if (!upto) return;
   }
 }
 
-async function findDeploymentBatch(
-  pool: pg.Pool,
-  query: Pick<TReportQuery, "from" | "to" | "environment">,
-  batchSize: number,
-  after: { at: string; id: string } | null,
-): Promise<TDeploymentRow[]> {
-  const params: unknown[] = [query.from, query.to, query.environment, batchSize];
-  if (after) params.push(after.at, after.id);
-  const { rows: deployments } = await queryJson<TDeploymentRow>(
-    pool,
-    `SELECT d.id, d.provider, d.environment, d.status, d.commit_sha, d.job_external_id, d.build_external_id, d.project_id, d.occurred_at,
-            p.path, p.default_branch, coalesce(a.username, a.name) AS deployer
-     FROM deployment d LEFT JOIN project p ON p.id = d.project_id LEFT JOIN account a ON a.id = d.triggered_by_account_id
-     WHERE d.occurred_at >= $1 AND d.occurred_at < $2 AND (cardinality($3::text[]) = 0 OR d.environment = ANY($3::text[]))
-     ${after ? "AND (d.occurred_at, d.id) > ($5::timestamptz, $6::uuid)" : ""}
-     ORDER BY d.occurred_at, d.id LIMIT $4`,
-    params,
-    "x.occurred_at, x.id",
+/** The period's filter on `deployment d`, and the keyset bounds (after, upto] when given. Parameters $1–$3 are the period; the bounds follow. */
+function deploymentFilter(query: TPeriod, after: TKey | null, upto: TKey | null): { where: string; params: unknown[] } {
+  const params: unknown[] = [query.from, query.to, query.environment];
+  let where = "d.occurred_at >= $1 AND d.occurred_at < $2 AND (cardinality($3::text[]) = 0 OR d.environment = ANY($3::text[]))";
+  if (after) {
+    params.push(after.at, after.id);
+    where += ` AND (d.occurred_at, d.id) > ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
+  }
+  if (upto) {
+    params.push(upto.at, upto.id);
+    where += ` AND (d.occurred_at, d.id) <= ($${params.length - 1}::timestamptz, $${params.length}::uuid)`;
+  }
+  return { where, params };
+}
+
+/** The key of the batchSize-th deployment after `after` (an index-only walk), or null when fewer remain. */
+async function findBatchEnd(pool: pg.Pool, query: TPeriod, batchSize: number, after: TKey | null): Promise<TKey | null> {
+  const { where, params } = deploymentFilter(query, after, null);
+  const { rows } = await pool.query<TKey>(
+    `SELECT d.occurred_at::text AS at, d.id::text AS id FROM deployment d WHERE ${where} ORDER BY d.occurred_at, d.id OFFSET $${params.length + 1} LIMIT 1`,
+    [...params, batchSize - 1],
   );
-  return deployments;
+  return rows[0] ?? null;
 }
 
 /**
- * Runs one batch's queries on one connection in a read-only transaction, planned for lookups of a
+ * Runs one batch's statement on one connection in a read-only transaction, planned for lookups of a
  * thousand keys by index: at the default random_page_cost the planner reads whole tables for each
  * batch instead, which makes a long export quadratic in the size of the tables. Parallel workers
  * and JIT are off because batches already run side by side.
@@ -142,20 +140,110 @@ async function withBatchClient<T>(pool: pg.Pool, load: (client: pg.PoolClient) =
   }
 }
 
-/** The chain behind one batch of deployments: a fixed number of set-based queries, then each deployment picks its links as the receipt does. */
-async function loadBatch(pool: pg.PoolClient, deployments: TDeploymentRow[], env: ReturnType<typeof getEnv>): Promise<TChangeManagementRow[]> {
+type TBatch = {
+  deployments: TDeploymentRow[];
+  deployBuilds: TBuildRow[];
+  deployJobs: TJobRow[];
+  mrs: TMrRow[];
+  approvals: TApprovalRow[];
+  commitEmails: { merge_request_id: string; author_email: string }[];
+  pipelines: TPipelineRow[];
+  ciJobs: { pipeline_id: string; external_id: string }[];
+  builds: TBuildRow[];
+  buildJobs: TGateRow[];
+  credentials: TJson<TCredentialRow>[];
+  sessions: TJson<TSessionRow>[];
+};
+
+const buildColumns = "id, external_id, pipeline_slug, number, state, commit_sha, gitlab_project_path, gitlab_mr_iid, gitlab_pipeline_id";
+const mrColumns = "ctid AS ord, id, iid, state, head_sha, merge_commit_sha, squash_commit_sha, project_id, author_account_id, merged_by_account_id";
+const pipelineColumns = "id, external_id, status, ref, sha, created_at";
+const credentialColumns = "key, kind, provider, issuer, subject, audience, issued_at, expires_at, job_external_id, ref";
+const sessionColumns = "event_id, role_arn, session_name, subject, source_ip, issued_at, expires_at, job_external_id";
+/** A JSON array of a CTE's rows, in the given order. */
+const rowsOf = (cte: string, orderBy = "") => `(SELECT coalesce(json_agg(x${orderBy ? ` ORDER BY ${orderBy}` : ""}), '[]'::json) FROM ${cte} x)`;
+
+/**
+ * One batch of deployments and everything the receipt would link to them, in one statement: each
+ * step is an indexed lookup by the keys the previous steps found (`= ANY(ARRAY(...))`), so keys
+ * never travel to Node and back, and the whole batch comes back as one JSON value. Each way of
+ * linking is its own lookup; the sets are returned in the order the receipt reads them.
+ */
+async function loadBatch(client: pg.PoolClient, query: TPeriod, after: TKey | null, upto: TKey | null): Promise<TBatch> {
+  const { where, params } = deploymentFilter(query, after, upto);
+  const { rows } = await client.query<{ batch: TBatch }>({
+    // Prepared once per connection and shape of bounds, so each batch skips planning.
+    name: `change-management-batch-${after ? "a" : ""}${upto ? "u" : ""}`,
+    text: `WITH dep AS MATERIALIZED (
+       SELECT d.id, d.provider, d.environment, d.status, d.commit_sha, d.job_external_id, d.build_external_id, d.project_id, d.occurred_at,
+              p.path, p.default_branch, coalesce(a.username, a.name) AS deployer
+       FROM deployment d LEFT JOIN project p ON p.id = d.project_id LEFT JOIN account a ON a.id = d.triggered_by_account_id
+       WHERE ${where}),
+     dbuild AS MATERIALIZED (SELECT ${buildColumns} FROM build WHERE external_id = ANY(ARRAY(SELECT build_external_id FROM dep))),
+     djob AS MATERIALIZED (
+       SELECT project_id, external_id, sha, pipeline_id FROM ci_job WHERE external_id = ANY(ARRAY(SELECT job_external_id FROM dep WHERE provider = 'gitlab'))),
+     chain AS MATERIALIZED (
+       SELECT coalesce(d.commit_sha, j.sha, b.commit_sha) AS sha, j.pipeline_id AS job_pipeline_id
+       FROM dep d LEFT JOIN dbuild b ON b.external_id = d.build_external_id
+       LEFT JOIN djob j ON d.provider = 'gitlab' AND j.project_id = d.project_id AND j.external_id = d.job_external_id),
+     mr AS MATERIALIZED (
+       SELECT mr.ord, mr.id, mr.iid, mr.state, mr.head_sha, mr.merge_commit_sha, mr.squash_commit_sha, p.path, au.username AS author, mb.username AS merged_by
+       FROM (SELECT ${mrColumns} FROM merge_request WHERE merge_commit_sha = ANY(ARRAY(SELECT sha FROM chain))
+             UNION SELECT ${mrColumns} FROM merge_request WHERE squash_commit_sha = ANY(ARRAY(SELECT sha FROM chain))
+             UNION SELECT ${mrColumns} FROM merge_request WHERE head_sha = ANY(ARRAY(SELECT sha FROM chain))
+             UNION SELECT m.ctid, m.id, m.iid, m.state, m.head_sha, m.merge_commit_sha, m.squash_commit_sha, m.project_id, m.author_account_id, m.merged_by_account_id
+                   FROM dbuild b JOIN project kp ON kp.path = b.gitlab_project_path JOIN merge_request m ON m.project_id = kp.id AND m.iid = b.gitlab_mr_iid) mr
+       JOIN project p ON p.id = mr.project_id
+       LEFT JOIN account au ON au.id = mr.author_account_id LEFT JOIN account mb ON mb.id = mr.merged_by_account_id),
+     approval AS (
+       SELECT a.merge_request_id, ac.username, a.approved_at,
+              ARRAY(SELECT o.email FROM account o WHERE o.email IS NOT NULL AND (o.id = ac.id OR (ac.person_id IS NOT NULL AND o.person_id = ac.person_id))) AS emails
+       FROM merge_request_approval a JOIN account ac ON ac.id = a.account_id
+       WHERE a.merge_request_id = ANY(ARRAY(SELECT id FROM mr)) AND a.approved_at IS NOT NULL AND a.revoked_at IS NULL),
+     commit_email AS (
+       SELECT DISTINCT mrc.merge_request_id, c.author_email FROM merge_request_commit mrc JOIN commit c ON c.sha = mrc.sha
+       WHERE mrc.merge_request_id = ANY(ARRAY(SELECT id FROM mr)) AND c.author_email IS NOT NULL),
+     pl AS MATERIALIZED (
+       SELECT ${pipelineColumns} FROM pipeline WHERE sha = ANY(ARRAY(SELECT sha FROM chain UNION SELECT head_sha FROM mr))
+       UNION SELECT ${pipelineColumns} FROM pipeline WHERE external_id = ANY(ARRAY(SELECT gitlab_pipeline_id FROM dbuild))
+       UNION SELECT ${pipelineColumns} FROM pipeline WHERE id = ANY(ARRAY(SELECT job_pipeline_id FROM chain))),
+     ci AS MATERIALIZED (SELECT pipeline_id, external_id FROM ci_job WHERE pipeline_id = ANY(ARRAY(SELECT id FROM pl))),
+     bl AS MATERIALIZED (
+       SELECT ${buildColumns} FROM build WHERE id = ANY(ARRAY(SELECT id FROM dbuild))
+       UNION SELECT ${buildColumns} FROM build WHERE commit_sha = ANY(ARRAY(SELECT sha FROM chain))
+       UNION SELECT ${buildColumns} FROM build WHERE gitlab_pipeline_id = ANY(ARRAY(SELECT external_id FROM pl))),
+     bj AS MATERIALIZED (
+       SELECT bj.build_id, bj.external_id, bj.type, bj.label, bj.state, ua.name, ua.email, bj.unblocked_at
+       FROM build_job bj LEFT JOIN account ua ON ua.id = bj.unblocked_by_account_id WHERE bj.build_id = ANY(ARRAY(SELECT id FROM bl))),
+     cr AS MATERIALIZED (
+       SELECT ${credentialColumns} FROM credential WHERE provider = 'buildkite' AND job_external_id = ANY(ARRAY(SELECT external_id FROM bj))
+       UNION ALL
+       SELECT ${credentialColumns} FROM credential WHERE provider = 'gitlab' AND job_external_id = ANY(ARRAY(SELECT external_id FROM ci))),
+     rs AS (
+       SELECT ${sessionColumns} FROM role_session WHERE job_external_id = ANY(ARRAY(SELECT external_id FROM bj))
+       UNION SELECT ${sessionColumns} FROM role_session WHERE subject = ANY(ARRAY(SELECT subject FROM cr)))
+     SELECT json_build_object(
+       'deployments', ${rowsOf("dep", "x.occurred_at, x.id")},
+       'deployBuilds', ${rowsOf("dbuild")},
+       'deployJobs', ${rowsOf("djob")},
+       'mrs', ${rowsOf("mr", "x.ord")},
+       'approvals', ${rowsOf("approval", "x.approved_at, x.username")},
+       'commitEmails', ${rowsOf("commit_email")},
+       'pipelines', ${rowsOf("pl", "x.created_at, x.id")},
+       'ciJobs', ${rowsOf("ci")},
+       'builds', ${rowsOf("bl", "x.number, x.id")},
+       'buildJobs', ${rowsOf("bj", "x.unblocked_at, x.external_id")},
+       'credentials', ${rowsOf("cr", "x.issued_at, x.key")},
+       'sessions', ${rowsOf("rs", "x.issued_at, x.event_id")}) AS batch`,
+    values: params,
+  });
+  return rows[0]!.batch;
+}
+
+/** Each deployment of a batch with its links picked as the receipt does, its findings, and its report row. */
+function assembleRows(batch: TBatch, env: ReturnType<typeof getEnv>): TChangeManagementRow[] {
   const out: TChangeManagementRow[] = [];
-  // One connection per batch: queries run one after another (batches run side by side).
-  const [{ rows: deployBuilds }, { rows: deployJobs }] = [
-    await queryJson<TBuildRow>(
-      pool,
-      `SELECT id, external_id, pipeline_slug, number, state, commit_sha, gitlab_project_path, gitlab_mr_iid, gitlab_pipeline_id FROM build WHERE external_id = ANY($1::text[])`,
-      [unique(deployments.map((d) => d.build_external_id))],
-    ),
-    await queryJson<TJobRow>(pool, `SELECT project_id, external_id, sha, pipeline_id FROM ci_job WHERE external_id = ANY($1::text[])`, [
-      unique(deployments.filter((d) => d.provider === "gitlab").map((d) => d.job_external_id)),
-    ]),
-  ];
+  const { deployments, deployBuilds, deployJobs, mrs, approvals, commitEmails, pipelines, ciJobs, builds, buildJobs } = batch;
   const deployBuildByExt = new Map(deployBuilds.map((b) => [b.external_id, b]));
   const deployJobByKey = new Map(deployJobs.map((j) => [`${j.project_id}:${j.external_id}`, j]));
   const chain = deployments.map((d) => {
@@ -163,79 +251,8 @@ async function loadBatch(pool: pg.PoolClient, deployments: TDeploymentRow[], env
     const job = d.provider === "gitlab" && d.job_external_id && d.project_id ? (deployJobByKey.get(`${d.project_id}:${d.job_external_id}`) ?? null) : null;
     return { d, build, job, sha: d.commit_sha ?? job?.sha ?? build?.commit_sha ?? null };
   });
-
-  const metaMrs = chain.filter((c) => c.build?.gitlab_mr_iid && c.build.gitlab_project_path);
-  // Each way of linking is its own indexed lookup; the union of ids is then read in table order, as the receipt's query returns them.
-  const { rows: mrs } = await queryJson<TMrRow>(pool,
-    `SELECT mr.id, mr.iid, mr.state, mr.title, mr.head_sha, mr.merge_commit_sha, mr.squash_commit_sha, p.path, au.username AS author, mb.username AS merged_by, mr.merged_at
-     FROM (SELECT id FROM merge_request WHERE merge_commit_sha = ANY($1::text[])
-           UNION SELECT id FROM merge_request WHERE squash_commit_sha = ANY($1::text[])
-           UNION SELECT id FROM merge_request WHERE head_sha = ANY($1::text[])
-           UNION SELECT m.id FROM unnest($2::text[], $3::int[]) AS k(path, iid) JOIN project kp ON kp.path = k.path JOIN merge_request m ON m.project_id = kp.id AND m.iid = k.iid) ids
-     JOIN merge_request mr ON mr.id = ids.id JOIN project p ON p.id = mr.project_id
-     LEFT JOIN account au ON au.id = mr.author_account_id LEFT JOIN account mb ON mb.id = mr.merged_by_account_id
-     ORDER BY mr.ctid`,
-    [unique(chain.map((c) => c.sha)), metaMrs.map((c) => c.build!.gitlab_project_path!), metaMrs.map((c) => c.build!.gitlab_mr_iid!)],
-  );
-  const mrIds = mrs.map((m) => m.id);
-  const [{ rows: approvals }, { rows: commitEmails }, { rows: pipelines }] = [
-    await queryJson<TApprovalRow>(pool, 
-      `SELECT a.merge_request_id, ac.username, a.approved_at,
-              ARRAY(SELECT o.email FROM account o WHERE o.email IS NOT NULL AND (o.id = ac.id OR (ac.person_id IS NOT NULL AND o.person_id = ac.person_id))) AS emails
-       FROM merge_request_approval a JOIN account ac ON ac.id = a.account_id
-       WHERE a.merge_request_id = ANY($1::uuid[]) AND a.approved_at IS NOT NULL AND a.revoked_at IS NULL ORDER BY a.approved_at, ac.username`,
-      [mrIds],
-    ),
-    await queryJson<{ merge_request_id: string; author_email: string }>(pool, 
-      `SELECT DISTINCT mrc.merge_request_id, c.author_email FROM merge_request_commit mrc JOIN commit c ON c.sha = mrc.sha
-       WHERE mrc.merge_request_id = ANY($1::uuid[]) AND c.author_email IS NOT NULL`,
-      [mrIds],
-    ),
-    await queryJson<TPipelineRow>(pool, 
-      `SELECT p.id, p.external_id, p.status, p.ref, p.sha
-       FROM (SELECT id FROM pipeline WHERE sha = ANY($1::text[]) UNION SELECT id FROM pipeline WHERE external_id = ANY($2::text[]) UNION SELECT unnest($3::uuid[])) ids
-       JOIN pipeline p ON p.id = ids.id ORDER BY p.created_at, p.id`,
-      [
-        unique([...chain.map((c) => c.sha), ...mrs.map((m) => m.head_sha)]),
-        unique(chain.map((c) => c.build?.gitlab_pipeline_id)),
-        unique(chain.map((c) => c.job?.pipeline_id)),
-      ],
-    ),
-  ];
-  const [{ rows: ciJobs }, { rows: builds }] = [
-    await queryJson<{ pipeline_id: string; external_id: string }>(pool, `SELECT pipeline_id, external_id FROM ci_job WHERE pipeline_id = ANY($1::uuid[])`, [pipelines.map((p) => p.id)]),
-    await queryJson<TBuildRow>(
-      pool,
-      `SELECT b.id, b.external_id, b.pipeline_slug, b.number, b.state, b.commit_sha, b.gitlab_project_path, b.gitlab_mr_iid, b.gitlab_pipeline_id
-       FROM (SELECT unnest($1::uuid[]) AS id UNION SELECT id FROM build WHERE commit_sha = ANY($2::text[]) UNION SELECT id FROM build WHERE gitlab_pipeline_id = ANY($3::text[])) ids
-       JOIN build b ON b.id = ids.id ORDER BY b.number, b.id`,
-      [unique(deployBuilds.map((b) => b.id)), unique(chain.map((c) => c.sha)), unique(pipelines.map((p) => p.external_id))],
-    ),
-  ];
-  const { rows: buildJobs } = await queryJson<TGateRow>(pool, 
-    `SELECT bj.build_id, bj.external_id, bj.type, bj.label, bj.state, ua.name, ua.email, bj.unblocked_at
-     FROM build_job bj LEFT JOIN account ua ON ua.id = bj.unblocked_by_account_id WHERE bj.build_id = ANY($1::uuid[]) ORDER BY bj.unblocked_at, bj.external_id`,
-    [builds.map((b) => b.id)],
-  );
-  const credentials = (
-    await queryJson<TJson<TCredentialRow>>(pool, 
-    `SELECT key, kind, provider, issuer, subject, audience, issued_at, expires_at, job_external_id, ref FROM credential
-     WHERE provider = 'buildkite' AND job_external_id = ANY($1::text[])
-     UNION ALL
-     SELECT key, kind, provider, issuer, subject, audience, issued_at, expires_at, job_external_id, ref FROM credential
-     WHERE provider = 'gitlab' AND job_external_id = ANY($2::text[])
-     ORDER BY issued_at, key`,
-    [buildJobs.map((j) => j.external_id), ciJobs.map((j) => j.external_id)],
-    )
-  ).rows.map((c) => ({ ...c, issued_at: new Date(c.issued_at), expires_at: new Date(c.expires_at) }));
-  const sessions = (
-    await queryJson<TJson<TSessionRow>>(pool, 
-    `SELECT r.event_id, r.role_arn, r.session_name, r.subject, r.source_ip, r.issued_at, r.expires_at, r.job_external_id
-     FROM (SELECT id FROM role_session WHERE job_external_id = ANY($1::text[]) UNION SELECT id FROM role_session WHERE subject = ANY($2::text[])) ids
-     JOIN role_session r ON r.id = ids.id ORDER BY r.issued_at, r.event_id`,
-    [buildJobs.map((j) => j.external_id), unique(credentials.map((c) => c.subject))],
-    )
-  ).rows.map((r) => ({ ...r, issued_at: new Date(r.issued_at), expires_at: r.expires_at ? new Date(r.expires_at) : null }));
+  const credentials = batch.credentials.map((c) => ({ ...c, issued_at: new Date(c.issued_at), expires_at: new Date(c.expires_at) }));
+  const sessions = batch.sessions.map((r) => ({ ...r, issued_at: new Date(r.issued_at), expires_at: r.expires_at ? new Date(r.expires_at) : null }));
 
   // In-memory indexes over this batch; each deployment then picks its chain as the receipt does.
   const mrBySha = new Map<string, TMrRow[]>();
@@ -301,13 +318,13 @@ async function loadBatch(pool: pg.PoolClient, deployments: TDeploymentRow[], env
       mergeRequests: mrList.map((m) => ({
         iid: m.iid,
         project: m.path,
-        title: m.title,
+        title: null,
         url: null,
         state: m.state,
         author: m.author ? { username: m.author } : null,
         approvers: (approvalsByMr.get(m.id) ?? []).map((a) => ({ username: a.username, approvedAt: iso(a.approved_at) })),
         mergedBy: m.merged_by ? { username: m.merged_by } : null,
-        mergedAt: iso(m.merged_at),
+        mergedAt: null,
         commits: [],
         commitAuthorEmails: (emailsByMr.get(m.id) ?? []).map((c) => c.author_email),
         linkedBy: "",
