@@ -54,8 +54,12 @@ function group<T, K>(rows: T[], key: (row: T) => K | null | undefined): Map<K, T
 
 const unique = <T>(values: (T | null | undefined)[]): T[] => [...new Set(values.filter((v): v is T => v !== null && v !== undefined))];
 
-/** Batches loaded ahead while earlier rows are written, so Postgres and Node work at the same time. */
-const PREFETCH = 3;
+/**
+ * Batches loaded ahead while earlier rows are written, so Postgres and Node work at the same time.
+ * Two batches of 500 keep the export's peak RSS under 300 MB on the 100,000-deployment bench; a
+ * third in flight adds about 30 MB and no measurable speed (bench/README.md).
+ */
+const PREFETCH = 2;
 
 type TKey = { at: string; id: string };
 type TPeriod = Pick<TReportQuery, "from" | "to" | "environment">;
@@ -64,31 +68,32 @@ type TPeriod = Pick<TReportQuery, "from" | "to" | "environment">;
  * Every deployment to the chosen environments in [from, to), oldest first, with the change behind
  * it and the receipt's findings. Cuts the period into batches of `batchSize` deployments (keyset on
  * (occurred_at, id)) and loads each batch with its whole chain in one statement, at most PREFETCH
- * batches ahead of the reader, so memory stays flat however long the period; `onBatch` is told the
- * size of each batch as its rows are handed on.
+ * batches ahead of the reader, so memory stays flat however long the period. A batch's rows are
+ * assembled only as the reader takes them. `onBatch` is told the size of each batch as its rows are
+ * handed on.
  */
 export async function* findChangeManagementRows(
   query: TPeriod,
   options: { batchSize?: number; onBatch?: (size: number) => void; pool?: pg.Pool } = {},
 ): AsyncGenerator<TChangeManagementRow> {
   const pool = options.pool ?? getPool();
-  const batchSize = options.batchSize ?? 1000;
+  const batchSize = options.batchSize ?? 500;
   const env = getEnv();
-  const inFlight: Promise<TChangeManagementRow[]>[] = [];
+  const inFlight: Promise<TBatch>[] = [];
   let after: TKey | null = null;
   for (;;) {
     // The batch ends at its batchSize-th deployment; no end means the rest of the period is the last batch.
     const upto = await findBatchEnd(pool, query, batchSize, after);
     const from = after;
-    const loading = withBatchClient(pool, async (client) => assembleRows(await loadBatch(client, query, from, upto), env));
+    const loading = withBatchClient(pool, (client) => loadBatch(client, query, from, upto));
     // Awaited later, in order; this only keeps a failure from being reported as unhandled meanwhile.
     loading.catch(() => {});
     inFlight.push(loading);
     after = upto;
     while (inFlight.length && (!upto || inFlight.length >= PREFETCH)) {
-      const rows = await inFlight.shift()!;
-      if (rows.length) options.onBatch?.(rows.length);
-      yield* rows;
+      const batch = await inFlight.shift()!;
+      if (batch.deployments.length) options.onBatch?.(batch.deployments.length);
+      yield* assembleRows(batch, env);
     }
     if (!upto) return;
   }
@@ -171,9 +176,9 @@ const rowsOf = (cte: string, orderBy = "") => `(SELECT coalesce(json_agg(x${orde
  */
 async function loadBatch(client: pg.PoolClient, query: TPeriod, after: TKey | null, upto: TKey | null): Promise<TBatch> {
   const { where, params } = deploymentFilter(query, after, upto);
+  // Not a named (prepared) statement: the embedded database shares one session between connections,
+  // where a second connection preparing the same name fails.
   const { rows } = await client.query<{ batch: TBatch }>({
-    // Prepared once per connection and shape of bounds, so each batch skips planning.
-    name: `change-management-batch-${after ? "a" : ""}${upto ? "u" : ""}`,
     text: `WITH dep AS MATERIALIZED (
        SELECT d.id, d.provider, d.environment, d.status, d.commit_sha, d.job_external_id, d.build_external_id, d.project_id, d.occurred_at,
               p.path, p.default_branch, coalesce(a.username, a.name) AS deployer
@@ -241,8 +246,7 @@ async function loadBatch(client: pg.PoolClient, query: TPeriod, after: TKey | nu
 }
 
 /** Each deployment of a batch with its links picked as the receipt does, its findings, and its report row. */
-function assembleRows(batch: TBatch, env: ReturnType<typeof getEnv>): TChangeManagementRow[] {
-  const out: TChangeManagementRow[] = [];
+function* assembleRows(batch: TBatch, env: ReturnType<typeof getEnv>): Generator<TChangeManagementRow> {
   const { deployments, deployBuilds, deployJobs, mrs, approvals, commitEmails, pipelines, ciJobs, builds, buildJobs } = batch;
   const deployBuildByExt = new Map(deployBuilds.map((b) => [b.external_id, b]));
   const deployJobByKey = new Map(deployJobs.map((j) => [`${j.project_id}:${j.external_id}`, j]));
@@ -351,7 +355,7 @@ function assembleRows(batch: TBatch, env: ReturnType<typeof getEnv>): TChangeMan
       production: productionEnvironments.includes(d.environment),
       defaultBranches: d.default_branch ? [d.default_branch] : undefined,
     });
-    out.push({
+    yield {
       deploymentId: d.id,
       occurredAt: receipt.occurredAt,
       environment: d.environment,
@@ -375,7 +379,6 @@ function assembleRows(batch: TBatch, env: ReturnType<typeof getEnv>): TChangeMan
           : `${c.kind} ${c.subject ?? "?"} ${c.lifetimeSeconds ?? "?"}s${c.roleSession ? ` -> ${c.roleSession.roleArn ?? "?"}` : ""}`,
       ),
       findings,
-    });
+    };
   }
-  return out;
 }
