@@ -8,24 +8,26 @@ import { buildReceiptCredentials, type TCredentialRow, type TSessionRow } from "
 import { productionEnvironments } from "@/lib/shared/production-environments";
 import { buildChangeFindings } from "./build-change-findings.ts";
 
+/** A deployment with what the receipt derives from it: the deployed SHA, the deploying build and its meta-data, the deploying GitLab job's pipeline. */
 type TDeploymentRow = {
   id: string;
   provider: string;
   environment: string;
   status: string | null;
-  commit_sha: string | null;
-  job_external_id: string | null;
-  build_external_id: string | null;
-  project_id: string | null;
   occurred_at: string;
-  path: string | null;
+  project: string | null;
   default_branch: string | null;
   deployer: string | null;
+  sha: string | null;
+  build_id: string | null;
+  build_project_path: string | null;
+  build_mr_iid: number | null;
+  build_pipeline_id: string | null;
+  job_pipeline_id: string | null;
 };
-type TBuildRow = { id: string; external_id: string; pipeline_slug: string; number: number; state: string | null; commit_sha: string | null; gitlab_project_path: string | null; gitlab_mr_iid: number | null; gitlab_pipeline_id: string | null };
-type TJobRow = { project_id: string; external_id: string; sha: string | null; pipeline_id: string | null };
+type TBuildRow = { id: string; pipeline_slug: string; number: number; state: string | null; commit_sha: string | null; gitlab_pipeline_id: string | null };
 type TMrRow = { id: string; iid: number; state: string | null; head_sha: string | null; merge_commit_sha: string | null; squash_commit_sha: string | null; path: string; author: string | null; merged_by: string | null };
-type TApprovalRow = { merge_request_id: string; username: string | null; approved_at: string; emails: string[] };
+type TApprovalRow = { merge_request_id: string; username: string | null; approved_at: string };
 type TPipelineRow = { id: string; external_id: string; status: string | null; ref: string | null; sha: string | null };
 type TGateRow = { build_id: string; external_id: string; type: string | null; label: string | null; state: string | null; name: string | null; email: string | null; unblocked_at: string | null };
 
@@ -147,10 +149,10 @@ async function withBatchClient<T>(pool: pg.Pool, load: (client: pg.PoolClient) =
 
 type TBatch = {
   deployments: TDeploymentRow[];
-  deployBuilds: TBuildRow[];
-  deployJobs: TJobRow[];
   mrs: TMrRow[];
   approvals: TApprovalRow[];
+  /** A GitLab username of an approver, and every e-mail known for that person (own and linked accounts). */
+  approverEmails: { username: string; emails: string[] }[];
   commitEmails: { merge_request_id: string; author_email: string }[];
   pipelines: TPipelineRow[];
   ciJobs: { pipeline_id: string; external_id: string }[];
@@ -160,13 +162,16 @@ type TBatch = {
   sessions: TJson<TSessionRow>[];
 };
 
-const buildColumns = "id, external_id, pipeline_slug, number, state, commit_sha, gitlab_project_path, gitlab_mr_iid, gitlab_pipeline_id";
+const buildColumns = "id, pipeline_slug, number, state, commit_sha, gitlab_pipeline_id";
 const mrColumns = "ctid AS ord, id, iid, state, head_sha, merge_commit_sha, squash_commit_sha, project_id, author_account_id, merged_by_account_id";
 const pipelineColumns = "id, external_id, status, ref, sha, created_at";
 const credentialColumns = "key, kind, provider, issuer, subject, audience, issued_at, expires_at, job_external_id, ref";
 const sessionColumns = "event_id, role_arn, session_name, subject, source_ip, issued_at, expires_at, job_external_id";
-/** A JSON array of a CTE's rows, in the given order. */
-const rowsOf = (cte: string, orderBy = "") => `(SELECT coalesce(json_agg(x${orderBy ? ` ORDER BY ${orderBy}` : ""}), '[]'::json) FROM ${cte} x)`;
+/** A JSON array of a CTE's rows as objects of the given columns (all when none are named), in the given order. */
+const rowsOf = (cte: string, orderBy = "", columns = "") => {
+  const row = columns ? `json_build_object(${columns.split(",").map((c) => `'${c.trim()}', x.${c.trim()}`).join(", ")})` : "x";
+  return `(SELECT coalesce(json_agg(${row}${orderBy ? ` ORDER BY ${orderBy}` : ""}), '[]'::json) FROM ${cte} x)`;
+};
 
 /**
  * One batch of deployments and everything the receipt would link to them, in one statement: each
@@ -184,11 +189,15 @@ async function loadBatch(client: pg.PoolClient, query: TPeriod, after: TKey | nu
               p.path, p.default_branch, coalesce(a.username, a.name) AS deployer
        FROM deployment d LEFT JOIN project p ON p.id = d.project_id LEFT JOIN account a ON a.id = d.triggered_by_account_id
        WHERE ${where}),
-     dbuild AS MATERIALIZED (SELECT ${buildColumns} FROM build WHERE external_id = ANY(ARRAY(SELECT build_external_id FROM dep))),
+     dbuild AS MATERIALIZED (
+       SELECT id, external_id, commit_sha, gitlab_project_path, gitlab_mr_iid, gitlab_pipeline_id FROM build
+       WHERE external_id = ANY(ARRAY(SELECT build_external_id FROM dep))),
      djob AS MATERIALIZED (
        SELECT project_id, external_id, sha, pipeline_id FROM ci_job WHERE external_id = ANY(ARRAY(SELECT job_external_id FROM dep WHERE provider = 'gitlab'))),
      chain AS MATERIALIZED (
-       SELECT coalesce(d.commit_sha, j.sha, b.commit_sha) AS sha, j.pipeline_id AS job_pipeline_id
+       SELECT d.id, d.provider, d.environment, d.status, d.occurred_at, coalesce(d.path, b.gitlab_project_path) AS project, d.default_branch, d.deployer,
+              coalesce(d.commit_sha, j.sha, b.commit_sha) AS sha, b.id AS build_id, b.gitlab_project_path AS build_project_path,
+              b.gitlab_mr_iid AS build_mr_iid, b.gitlab_pipeline_id AS build_pipeline_id, j.pipeline_id AS job_pipeline_id
        FROM dep d LEFT JOIN dbuild b ON b.external_id = d.build_external_id
        LEFT JOIN djob j ON d.provider = 'gitlab' AND j.project_id = d.project_id AND j.external_id = d.job_external_id),
      mr AS MATERIALIZED (
@@ -200,11 +209,13 @@ async function loadBatch(client: pg.PoolClient, query: TPeriod, after: TKey | nu
                    FROM dbuild b JOIN project kp ON kp.path = b.gitlab_project_path JOIN merge_request m ON m.project_id = kp.id AND m.iid = b.gitlab_mr_iid) mr
        JOIN project p ON p.id = mr.project_id
        LEFT JOIN account au ON au.id = mr.author_account_id LEFT JOIN account mb ON mb.id = mr.merged_by_account_id),
-     approval AS (
-       SELECT a.merge_request_id, ac.username, a.approved_at,
-              ARRAY(SELECT o.email FROM account o WHERE o.email IS NOT NULL AND (o.id = ac.id OR (ac.person_id IS NOT NULL AND o.person_id = ac.person_id))) AS emails
+     approval AS MATERIALIZED (
+       SELECT a.merge_request_id, a.account_id, ac.username, ac.person_id, a.approved_at
        FROM merge_request_approval a JOIN account ac ON ac.id = a.account_id
        WHERE a.merge_request_id = ANY(ARRAY(SELECT id FROM mr)) AND a.approved_at IS NOT NULL AND a.revoked_at IS NULL),
+     approver AS (
+       SELECT ap.username, ARRAY(SELECT o.email FROM account o WHERE o.email IS NOT NULL AND (o.id = ap.account_id OR (ap.person_id IS NOT NULL AND o.person_id = ap.person_id))) AS emails
+       FROM (SELECT DISTINCT account_id, username, person_id FROM approval WHERE username IS NOT NULL) ap),
      commit_email AS (
        SELECT DISTINCT mrc.merge_request_id, c.author_email FROM merge_request_commit mrc JOIN commit c ON c.sha = mrc.sha
        WHERE mrc.merge_request_id = ANY(ARRAY(SELECT id FROM mr)) AND c.author_email IS NOT NULL),
@@ -228,13 +239,12 @@ async function loadBatch(client: pg.PoolClient, query: TPeriod, after: TKey | nu
        SELECT ${sessionColumns} FROM role_session WHERE job_external_id = ANY(ARRAY(SELECT external_id FROM bj))
        UNION SELECT ${sessionColumns} FROM role_session WHERE subject = ANY(ARRAY(SELECT subject FROM cr)))
      SELECT json_build_object(
-       'deployments', ${rowsOf("dep", "x.occurred_at, x.id")},
-       'deployBuilds', ${rowsOf("dbuild")},
-       'deployJobs', ${rowsOf("djob")},
-       'mrs', ${rowsOf("mr", "x.ord")},
-       'approvals', ${rowsOf("approval", "x.approved_at, x.username")},
+       'deployments', ${rowsOf("chain", "x.occurred_at, x.id")},
+       'mrs', ${rowsOf("mr", "x.ord", "id, iid, state, head_sha, merge_commit_sha, squash_commit_sha, path, author, merged_by")},
+       'approvals', ${rowsOf("approval", "x.approved_at, x.username", "merge_request_id, username, approved_at")},
+       'approverEmails', ${rowsOf("approver")},
        'commitEmails', ${rowsOf("commit_email")},
-       'pipelines', ${rowsOf("pl", "x.created_at, x.id")},
+       'pipelines', ${rowsOf("pl", "x.created_at, x.id", "id, external_id, status, ref, sha")},
        'ciJobs', ${rowsOf("ci")},
        'builds', ${rowsOf("bl", "x.number, x.id")},
        'buildJobs', ${rowsOf("bj", "x.unblocked_at, x.external_id")},
@@ -247,14 +257,7 @@ async function loadBatch(client: pg.PoolClient, query: TPeriod, after: TKey | nu
 
 /** Each deployment of a batch with its links picked as the receipt does, its findings, and its report row. */
 function* assembleRows(batch: TBatch, env: ReturnType<typeof getEnv>): Generator<TChangeManagementRow> {
-  const { deployments, deployBuilds, deployJobs, mrs, approvals, commitEmails, pipelines, ciJobs, builds, buildJobs } = batch;
-  const deployBuildByExt = new Map(deployBuilds.map((b) => [b.external_id, b]));
-  const deployJobByKey = new Map(deployJobs.map((j) => [`${j.project_id}:${j.external_id}`, j]));
-  const chain = deployments.map((d) => {
-    const build = d.build_external_id ? (deployBuildByExt.get(d.build_external_id) ?? null) : null;
-    const job = d.provider === "gitlab" && d.job_external_id && d.project_id ? (deployJobByKey.get(`${d.project_id}:${d.job_external_id}`) ?? null) : null;
-    return { d, build, job, sha: d.commit_sha ?? job?.sha ?? build?.commit_sha ?? null };
-  });
+  const { deployments, mrs, approvals, commitEmails, pipelines, ciJobs, builds, buildJobs } = batch;
   const credentials = batch.credentials.map((c) => ({ ...c, issued_at: new Date(c.issued_at), expires_at: new Date(c.expires_at) }));
   const sessions = batch.sessions.map((r) => ({ ...r, issued_at: new Date(r.issued_at), expires_at: r.expires_at ? new Date(r.expires_at) : null }));
 
@@ -275,24 +278,25 @@ function* assembleRows(batch: TBatch, env: ReturnType<typeof getEnv>): Generator
   const credentialsByJob = group(credentials, (c) => (c.job_external_id ? `${c.provider}:${c.job_external_id}` : null));
   const sessionsByJob = group(sessions, (s) => s.job_external_id);
   const sessionsBySubject = group(sessions, (s) => s.subject);
-  const approverEmails = new Map(approvals.filter((a) => a.username).map((a) => [a.username!, a.emails]));
+  const approverEmails = new Map(batch.approverEmails.map((a) => [a.username, a.emails]));
 
-  for (const { d, build, job, sha } of chain) {
+  for (const d of deployments) {
+    const { sha } = d;
     const linkedMrs = new Map<string, TMrRow>();
     for (const m of sha ? (mrBySha.get(sha) ?? []) : []) linkedMrs.set(m.id, m);
-    const metaMr = build?.gitlab_mr_iid && build.gitlab_project_path ? mrByRef.get(`${build.gitlab_project_path}!${build.gitlab_mr_iid}`) : undefined;
+    const metaMr = d.build_mr_iid && d.build_project_path ? mrByRef.get(`${d.build_project_path}!${d.build_mr_iid}`) : undefined;
     if (metaMr) linkedMrs.set(metaMr.id, metaMr);
     const mrList = [...linkedMrs.values()];
 
     const linkedPipelines = new Map<string, TPipelineRow>();
     for (const s of unique([sha, ...mrList.map((m) => m.head_sha)])) for (const p of pipelinesBySha.get(s) ?? []) linkedPipelines.set(p.id, p);
-    for (const p of build?.gitlab_pipeline_id ? (pipelinesByExt.get(build.gitlab_pipeline_id) ?? []) : []) linkedPipelines.set(p.id, p);
-    const jobPipeline = job?.pipeline_id ? pipelineById.get(job.pipeline_id) : undefined;
+    for (const p of d.build_pipeline_id ? (pipelinesByExt.get(d.build_pipeline_id) ?? []) : []) linkedPipelines.set(p.id, p);
+    const jobPipeline = d.job_pipeline_id ? pipelineById.get(d.job_pipeline_id) : undefined;
     if (jobPipeline) linkedPipelines.set(jobPipeline.id, jobPipeline);
     const pipelineList = [...linkedPipelines.values()];
 
     const linkedBuilds = new Map<string, TBuildRow>();
-    const deployBuild = build ? buildById.get(build.id) : undefined;
+    const deployBuild = d.build_id ? buildById.get(d.build_id) : undefined;
     if (deployBuild) linkedBuilds.set(deployBuild.id, deployBuild);
     for (const b of sha ? (buildsBySha.get(sha) ?? []) : []) linkedBuilds.set(b.id, b);
     for (const p of pipelineList) for (const b of buildsByPipeline.get(p.external_id) ?? []) linkedBuilds.set(b.id, b);
@@ -311,7 +315,7 @@ function* assembleRows(batch: TBatch, env: ReturnType<typeof getEnv>): Generator
     const receipt: Omit<TDeployReceipt, "findings"> = {
       id: d.id,
       provider: d.provider,
-      project: d.path ?? build?.gitlab_project_path ?? null,
+      project: d.project,
       environment: d.environment,
       status: d.status,
       commitSha: sha,
