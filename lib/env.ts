@@ -82,6 +82,7 @@ export const ZEnv = z.object({
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   CUSTODY_DATA_DIR: z.string().min(1).default(".data"),
   CUSTODY_EMBEDDED: z.enum(["0", "1"]).default("0"),
+  CUSTODY_PARENT_PID: z.coerce.number().int().positive().optional(),
   HOST: z.string().min(1).default("127.0.0.1"),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   CUSTODY_LOG_LEVEL: z.enum(["debug", "info", "warn", "error"]).default("info"),

@@ -1,4 +1,5 @@
 import { ConfigError, getEnv } from "@/lib/env";
+import { exitWithParent } from "@/lib/process/exit-with-parent";
 import { commands } from "./commands.ts";
 
 const usage = `Custody: build provenance and audit evidence.
@@ -32,6 +33,8 @@ async function main(argv: string[]): Promise<number> {
     console.log(`Usage: npx custody ${command.name} ${command.usage ?? ""}\n\n${command.summary}`);
     return 0;
   }
+  // `bin/custody.mjs` started this process; if it is killed, stop as on Ctrl-C (start and worker shut down cleanly).
+  exitWithParent(() => process.kill(process.pid, "SIGTERM"));
   return command.run(rest);
 }
 

@@ -102,6 +102,8 @@ export async function runStartCommand(args: string[]): Promise<number> {
     ...process.env,
     DATABASE_URL: database.url,
     CUSTODY_EMBEDDED: database.mode === "embedded" ? "1" : "0",
+    // The server and the worker stop by themselves if this process dies without stopping them.
+    CUSTODY_PARENT_PID: String(process.pid),
     NEXT_TELEMETRY_DISABLED: "1",
   };
   if (separateWorker) worker = superviseWorker(root, childEnv);

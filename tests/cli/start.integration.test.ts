@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -20,6 +20,37 @@ async function demoSignIn(port: number): Promise<string> {
   if (!session) throw new Error(`demo sign-in did not set a session cookie (${callback.status})`);
   return session.split(";")[0]!;
 }
+
+/** Every process whose parent chain reaches `root` (Linux /proc), with its command name. */
+function descendants(root: number): Map<number, string> {
+  const parents = new Map<number, { ppid: number; name: string }>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so split after the last ")".
+      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      parents.set(Number(entry), { ppid, name });
+    } catch {
+      // exited while listing
+    }
+  }
+  const found = new Map<number, string>();
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const [pid, { ppid, name }] of parents) {
+      if (!found.has(pid) && (ppid === root || found.has(ppid))) {
+        found.set(pid, name);
+        grew = true;
+      }
+    }
+  }
+  return found;
+}
+
+const alive = (pid: number) => existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, "utf8").includes(") Z ");
 
 describe("custody start", () => {
   const dataDir = mkdtempSync(join(tmpdir(), "custody-data-"));
@@ -105,6 +136,26 @@ describe("custody start", () => {
     expect(running.output()).toContain("ANYONE WHO CAN REACH THIS SERVER CAN SIGN IN AS ADMIN");
     interruptGroup(running);
     expect(await running.exited).toBe(0);
+  }, 120_000);
+
+  it("stops its server and worker when it is killed without a chance to stop them", async () => {
+    const port = await freePort();
+    const running = runCustody(["start", "--no-build"], { DATABASE_URL: inject("databaseUrl"), PORT: String(port), CUSTODY_WORKER: "on" });
+    await waitForHealth(port);
+    // Launcher -> CLI -> Next.js server, and the CLI's supervised worker (a launcher and its CLI).
+    const tree = descendants(running.child.pid!);
+    expect([...tree.values()].some((name) => name.startsWith("next-server"))).toBe(true);
+    expect(tree.size).toBeGreaterThanOrEqual(4);
+    process.kill(running.child.pid!, "SIGKILL");
+    await running.exited;
+    try {
+      const deadline = Date.now() + 20_000;
+      while ([...tree.keys()].some(alive) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 250));
+      expect([...tree].filter(([pid]) => alive(pid))).toEqual([]);
+      await expect(fetch(`http://127.0.0.1:${port}/api/health`)).rejects.toThrow();
+    } finally {
+      for (const pid of tree.keys()) if (alive(pid)) process.kill(pid, "SIGKILL");
+    }
   }, 120_000);
 
   it("refuses bad configuration at startup, naming the variable", async () => {
