@@ -80,6 +80,7 @@ export const ZEnv = z.object({
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// or postgresql:// URL")
     .optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  CUSTODY_REPORT_CONNECTIONS: z.coerce.number().int().min(1).max(50).default(5),
   CUSTODY_DATA_DIR: z.string().min(1).default(".data"),
   CUSTODY_EMBEDDED: z.enum(["0", "1"]).default("0"),
   CUSTODY_PARENT_PID: z.coerce.number().int().positive().optional(),

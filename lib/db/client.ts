@@ -5,7 +5,7 @@ import { PrismaClient } from "./generated/client.ts";
 import { getEnv } from "@/lib/env";
 import { resolveDatabaseUrl } from "./resolve-database-url.ts";
 
-type Handles = { pool: pg.Pool; db: PrismaClient };
+type Handles = { pool: pg.Pool; db: PrismaClient; reportPool?: pg.Pool };
 
 const globalForDb = globalThis as unknown as { __custodyDb?: Handles };
 
@@ -44,11 +44,32 @@ export function getPool(): pg.Pool {
   return handles().pool;
 }
 
-/** Closes the pool and the client (CLI commands and tests call this before exiting). */
+/**
+ * A separate pool for report exports, which load several batches at once: a long export then waits
+ * for its own connections and never takes the ones webhooks and pages need. Callers wait for a free
+ * connection as long as it takes.
+ */
+export function getReportPool(): pg.Pool {
+  const current = handles();
+  if (!current.reportPool) {
+    const env = getEnv();
+    current.reportPool = new pg.Pool({
+      connectionString: resolveDatabaseUrl(env),
+      max: env.CUSTODY_REPORT_CONNECTIONS,
+      idleTimeoutMillis: 10_000,
+      application_name: "custody-reports",
+    });
+    current.reportPool.on("error", () => {});
+  }
+  return current.reportPool;
+}
+
+/** Closes the pools and the client (CLI commands and tests call this before exiting). */
 export async function closeDb(): Promise<void> {
   const current = globalForDb.__custodyDb;
   globalForDb.__custodyDb = undefined;
   if (!current) return;
   await current.db.$disconnect();
   await current.pool.end();
+  await current.reportPool?.end();
 }

@@ -1,2 +1,2 @@
-export { db, getPool, closeDb } from "./client.ts";
+export { db, getPool, getReportPool, closeDb } from "./client.ts";
 export * from "./generated/client.ts";

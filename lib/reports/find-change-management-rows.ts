@@ -1,6 +1,6 @@
 import "server-only";
 import type pg from "pg";
-import { getPool } from "@/lib/db";
+import { getReportPool } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 import type { TDeployReceipt } from "@/lib/contracts/deployments";
 import type { TChangeManagementRow, TReportQuery } from "@/lib/contracts/reports";
@@ -58,10 +58,12 @@ const unique = <T>(values: (T | null | undefined)[]): T[] => [...new Set(values.
 
 /**
  * Batches loaded ahead while earlier rows are written, so Postgres and Node work at the same time.
- * Two batches of 500 keep the export's peak RSS under 300 MB on the 100,000-deployment bench; a
- * third in flight adds about 30 MB and no measurable speed (bench/README.md).
+ * With several batches in flight Postgres works on more than one at a time (one backend each) while
+ * Node assembles rows. Five batches of 250 kept the 100,000-deployment bench's peak RSS near 260 MB
+ * (bench/README.md); memory grows with batch size times PREFETCH. The loads share the report pool
+ * (CUSTODY_REPORT_CONNECTIONS), so concurrent exports wait for each other, not webhooks for them.
  */
-const PREFETCH = 2;
+const PREFETCH = 5;
 
 type TKey = { at: string; id: string };
 type TPeriod = Pick<TReportQuery, "from" | "to" | "environment">;
@@ -78,8 +80,8 @@ export async function* findChangeManagementRows(
   query: TPeriod,
   options: { batchSize?: number; onBatch?: (size: number) => void; pool?: pg.Pool } = {},
 ): AsyncGenerator<TChangeManagementRow> {
-  const pool = options.pool ?? getPool();
-  const batchSize = options.batchSize ?? 500;
+  const pool = options.pool ?? getReportPool();
+  const batchSize = options.batchSize ?? 250;
   const env = getEnv();
   const inFlight: Promise<TBatch>[] = [];
   let after: TKey | null = null;
