@@ -10,6 +10,7 @@
 // SHA-256 of the CSV, to check a change leaves the output byte-identical; hashing adds a little CPU),
 // BENCH_EXPORT_DB=<name> (measure the CSV on a database kept by an earlier BENCH_KEEP_DB=1 run: no
 // create, seed or drop; BENCH_DEPLOYMENTS must match what it holds).
+import { readFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import pg from "pg";
 import { migrateDatabase } from "../lib/db/migrate-database.ts";
@@ -199,6 +200,16 @@ async function benchPack(url: string): Promise<{ pack10k: number; verify100k: nu
   }
 }
 
+/** CPU seconds the whole machine has spent busy (user, nice, system), from /proc/stat; null where there is none. */
+function machineBusySeconds(): number | null {
+  try {
+    const [user, nice, system] = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1, 4).map(Number);
+    return (user! + nice! + system!) / 100;
+  } catch {
+    return null;
+  }
+}
+
 /** Streams the change-management CSV for every seeded deployment; logs rows/s, Node CPU per row and peak RSS. */
 async function benchCsv(): Promise<{ rate: number; rssMb: number }> {
   const { createHash } = await import("node:crypto");
@@ -216,6 +227,7 @@ async function benchCsv(): Promise<{ rate: number; rssMb: number }> {
   );
   const start = performance.now();
   const cpuStart = process.cpuUsage();
+  const machineStart = machineBusySeconds();
   let bytes = 0;
   const reader = writeReportCsv(report).getReader();
   for (;;) {
@@ -226,6 +238,7 @@ async function benchCsv(): Promise<{ rate: number; rssMb: number }> {
   }
   const seconds = (performance.now() - start) / 1000;
   const cpu = process.cpuUsage(cpuStart);
+  const machineEnd = machineBusySeconds();
   const nodeCpuSeconds = (cpu.user + cpu.system) / 1e6;
   clearInterval(sampler);
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
@@ -242,6 +255,13 @@ async function benchCsv(): Promise<{ rate: number; rssMb: number }> {
     `node CPU ${nodeCpuSeconds.toFixed(2)} s (${Math.round(summary.deployments / nodeCpuSeconds)} rows per CPU-second); rss before the export ${Math.round(baselineRss / 1024 / 1024)} MB; ` +
       `machine load average ${loadavg().map((l) => l.toFixed(1)).join(" ")} on ${cpus().length} CPUs (other work on the machine slows the rate)`,
   );
+  if (machineStart !== null && machineEnd !== null) {
+    const machine = machineEnd - machineStart;
+    console.log(
+      `machine CPU during the export ${machine.toFixed(1)} s of ${(seconds * cpus().length).toFixed(1)} s available: this process ${nodeCpuSeconds.toFixed(1)} s, ` +
+        `everything else (Postgres on an otherwise idle machine) ${(machine - nodeCpuSeconds).toFixed(1)} s`,
+    );
+  }
   if (hash) console.log(`csv sha256 ${hash.digest("hex")}`);
   return { rate, rssMb };
 }
