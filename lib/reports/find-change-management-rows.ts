@@ -129,9 +129,9 @@ async function findBatchEnd(pool: pg.Pool, query: TPeriod, batchSize: number, af
 }
 
 /**
- * Runs one batch's statement on one connection in a read-only transaction, planned for lookups of a
- * thousand keys by index: at the default random_page_cost the planner reads whole tables for each
- * batch instead, which makes a long export quadratic in the size of the tables. Parallel workers
+ * Runs one batch's statement on one connection in a read-only transaction, planned for lookups of
+ * the batch's keys by index: at the default random_page_cost the planner may read whole tables for
+ * each batch instead, which makes a long export quadratic in the size of the tables. Parallel workers
  * and JIT are off because batches already run side by side.
  */
 async function withBatchClient<T>(pool: pg.Pool, load: (client: pg.PoolClient) => Promise<T>): Promise<T> {

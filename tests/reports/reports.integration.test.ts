@@ -97,11 +97,28 @@ describe("the change-management report", () => {
     expect(rows).toHaveLength(4);
     expect(rows.map((r) => r.occurredAt)).toEqual([...rows.map((r) => r.occurredAt)].sort());
     for (const row of rows) {
+      // The report follows the receipt's chain: the same links, approvals, gates and credentials.
       const receipt = (await getDeployReceipt(row.deploymentId))!;
       expect(row.findings.map((f) => f.code).filter((c) => c !== "approved_by_committer").sort()).toEqual(receipt.findings.map((f) => f.code).sort());
       expect(row.commitSha).toBe(receipt.commitSha);
+      expect(row.project).toBe(receipt.project);
       expect(row.mergeRequests).toEqual(receipt.mergeRequests.map((m) => `${m.project}!${m.iid} (${m.state})`));
+      expect([...row.approvers].sort()).toEqual(receipt.mergeRequests.flatMap((m) => m.approvers.map((a) => `${a.username} ${a.approvedAt}`)).sort());
+      expect([...row.pipelines].sort()).toEqual(receipt.pipelines.map((p) => `#${p.id} ${p.status}`).sort());
+      expect([...row.builds].sort()).toEqual(receipt.builds.map((b) => `${b.pipeline}#${b.number} ${b.state}`).sort());
+      expect(row.gates.length).toBe(receipt.builds.flatMap((b) => b.gates).length);
+      for (const gate of receipt.builds.flatMap((b) => b.gates)) expect(row.gates.join("\n")).toContain(`${gate.label}: ${gate.state}`);
+      expect([...row.credentials].sort()).toEqual(
+        receipt.credentials
+          .map((c) =>
+            c.kind === "aws-role-session"
+              ? `role session ${c.roleSession?.roleArn ?? "?"} ${c.lifetimeSeconds ?? "?"}s`
+              : `${c.kind} ${c.subject ?? "?"} ${c.lifetimeSeconds ?? "?"}s${c.roleSession ? ` -> ${c.roleSession.roleArn ?? "?"}` : ""}`,
+          )
+          .sort(),
+      );
     }
+    expect(rows.some((r) => r.credentials.length > 0 && r.gates.length > 0 && r.pipelines.length > 0)).toBe(true);
     const clean = rows.filter((r) => r.mergeRequests[0]!.startsWith("acme/payments-api!17"));
     const flawed = rows.filter((r) => r.mergeRequests[0]!.startsWith("acme/payments-api!18"));
     expect(clean).toHaveLength(2);
