@@ -194,8 +194,7 @@ async function loadBatch(client: pg.PoolClient, query: TPeriod, after: TKey | nu
        FROM deployment d LEFT JOIN project p ON p.id = d.project_id LEFT JOIN account a ON a.id = d.triggered_by_account_id
        WHERE ${where}),
      dbuild AS MATERIALIZED (
-       SELECT id, external_id, commit_sha, gitlab_project_path, gitlab_mr_iid, gitlab_pipeline_id FROM build
-       WHERE external_id = ANY(ARRAY(SELECT build_external_id FROM dep))),
+       SELECT ${buildColumns}, external_id, gitlab_project_path, gitlab_mr_iid FROM build WHERE external_id = ANY(ARRAY(SELECT build_external_id FROM dep))),
      djob AS MATERIALIZED (
        SELECT project_id, external_id, sha, pipeline_id FROM ci_job WHERE external_id = ANY(ARRAY(SELECT job_external_id FROM dep WHERE provider = 'gitlab'))),
      chain AS MATERIALIZED (
@@ -229,7 +228,7 @@ async function loadBatch(client: pg.PoolClient, query: TPeriod, after: TKey | nu
        UNION SELECT ${pipelineColumns} FROM pipeline WHERE id = ANY(ARRAY(SELECT job_pipeline_id FROM chain))),
      ci AS MATERIALIZED (SELECT pipeline_id, external_id FROM ci_job WHERE pipeline_id = ANY(ARRAY(SELECT id FROM pl))),
      bl AS MATERIALIZED (
-       SELECT ${buildColumns} FROM build WHERE id = ANY(ARRAY(SELECT id FROM dbuild))
+       SELECT ${buildColumns} FROM dbuild
        UNION SELECT ${buildColumns} FROM build WHERE commit_sha = ANY(ARRAY(SELECT sha FROM chain))
        UNION SELECT ${buildColumns} FROM build WHERE gitlab_pipeline_id = ANY(ARRAY(SELECT external_id FROM pl))),
      bj AS MATERIALIZED (
