@@ -5,6 +5,12 @@ export declare const packFormat: string;
 export declare function canonicalJson(value: unknown): string;
 export declare function verifyInclusion(leafHash: Buffer, index: number, size: number, proof: readonly Buffer[], root: Buffer): boolean;
 export declare function fingerprintOf(publicKey: KeyObject): string;
+/** A stored entry's local header, its name included. */
+export declare function localHeader(name: string, crc: number, size: number): Buffer;
+/** A stored entry's central directory record (with the ZIP64 offset when `offset` needs it). */
+export declare function centralEntry(name: string, crc: number, size: number, offset: number): Buffer;
+/** The records after the central directory: ZIP64 end record and locator when needed, then the end record. */
+export declare function endRecords(count: number, cdSize: number, cdOffset: number): Buffer;
 export declare function readZip(input: string | Uint8Array): { name: string; data: Buffer }[];
 export declare function readPinnedKey(value: string): string;
 

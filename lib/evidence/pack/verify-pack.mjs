@@ -110,10 +110,11 @@ const u64 = (b, at) => {
   return Number(v);
 };
 
-// The only header bytes a pack has (what create-zip-writer.ts writes): STORE, UTF-8 names, no time,
-// no extra field but the ZIP64 offset. Comparing whole headers makes every header byte count.
+// The only header bytes a pack has: STORE, UTF-8 names, no time, no extra field but the ZIP64 offset.
+// create-zip-writer.ts writes them with these same functions, and comparing whole headers makes
+// every header byte count.
 const DOS_DATE = 0x21;
-function localHeader(name, crc, size) {
+export function localHeader(name, crc, size) {
   const nameBytes = Buffer.from(name, "utf8");
   const h = Buffer.alloc(30 + nameBytes.length);
   h.writeUInt32LE(0x04034b50, 0);
@@ -127,7 +128,7 @@ function localHeader(name, crc, size) {
   nameBytes.copy(h, 30);
   return h;
 }
-function centralEntry(name, crc, size, offset) {
+export function centralEntry(name, crc, size, offset) {
   const nameBytes = Buffer.from(name, "utf8");
   const zip64 = offset >= 0xffffffff;
   const e = Buffer.alloc(46 + nameBytes.length + (zip64 ? 12 : 0));
@@ -152,7 +153,7 @@ function centralEntry(name, crc, size, offset) {
   return e;
 }
 
-function endRecords(count, cdSize, cdOffset) {
+export function endRecords(count, cdSize, cdOffset) {
   const needs64 = count >= 0xffff || cdOffset >= 0xffffffff || cdSize >= 0xffffffff;
   const end = Buffer.alloc(22);
   end.writeUInt32LE(0x06054b50, 0);
