@@ -200,7 +200,7 @@ async function benchPack(url: string): Promise<{ pack10k: number; verify100k: nu
   }
 }
 
-/** CPU seconds the whole machine has spent busy (user, nice, system), from /proc/stat; null where there is none. */
+/** CPU seconds the whole machine has spent busy (user, nice, system), from /proc/stat (in USER_HZ, 100 per second on Linux); null where there is none. */
 function machineBusySeconds(): number | null {
   try {
     const [user, nice, system] = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1, 4).map(Number);

@@ -56,6 +56,13 @@ function group<T, K>(rows: T[], key: (row: T) => K | null | undefined): Map<K, T
 
 const unique = <T>(values: (T | null | undefined)[]): T[] => [...new Set(values.filter((v): v is T => v !== null && v !== undefined))];
 
+/** A receipt credential as the report's Credentials cell lists it. */
+export function describeCredential(c: TDeployReceipt["credentials"][number]): string {
+  return c.kind === "aws-role-session"
+    ? `role session ${c.roleSession?.roleArn ?? "?"} ${c.lifetimeSeconds ?? "?"}s`
+    : `${c.kind} ${c.subject ?? "?"} ${c.lifetimeSeconds ?? "?"}s${c.roleSession ? ` -> ${c.roleSession.roleArn ?? "?"}` : ""}`;
+}
+
 /**
  * Batches loaded ahead while earlier rows are written, so Postgres and Node work at the same time.
  * With several batches in flight Postgres works on more than one at a time (one backend each) while
@@ -380,11 +387,7 @@ function* assembleRows(batch: TBatch, env: ReturnType<typeof getEnv>): Generator
       gates: receipt.builds.flatMap((b) =>
         b.gates.map((g) => `${g.label ?? "gate"}: ${g.state ?? "unknown"}${g.unblockedBy ? ` by ${g.unblockedBy.email ?? g.unblockedBy.name}` : ""}${g.unblockedAt ? ` ${g.unblockedAt}` : ""}`),
       ),
-      credentials: receipt.credentials.map((c) =>
-        c.kind === "aws-role-session"
-          ? `role session ${c.roleSession?.roleArn ?? "?"} ${c.lifetimeSeconds ?? "?"}s`
-          : `${c.kind} ${c.subject ?? "?"} ${c.lifetimeSeconds ?? "?"}s${c.roleSession ? ` -> ${c.roleSession.roleArn ?? "?"}` : ""}`,
-      ),
+      credentials: receipt.credentials.map(describeCredential),
       findings,
     };
   }

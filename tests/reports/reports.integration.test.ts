@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { buildStory } from "../fixtures/story.ts";
 import { configureWebhookSecrets, buildkiteRequest, gitlabRequest } from "../support/webhook-requests.ts";
 import { truncateAll } from "../support/graph-snapshot.ts";
@@ -13,7 +13,8 @@ configureWebhookSecrets();
 configureAuth();
 const { POST: postGitlab } = await import("@/app/api/webhooks/gitlab/route");
 const { POST: postBuildkite } = await import("@/app/api/webhooks/buildkite/route");
-const { getPool, closeDb } = await import("@/lib/db");
+const { getPool, getReportPool, closeDb } = await import("@/lib/db");
+const { describeCredential } = await import("@/lib/reports/find-change-management-rows");
 const { processDelivery } = await import("@/lib/ingest/process/process-delivery");
 const { createApiToken } = await import("@/lib/auth/create-api-token");
 const { getDeployReceipt } = await import("@/lib/domain/get-deploy-receipt");
@@ -108,15 +109,7 @@ describe("the change-management report", () => {
       expect([...row.builds].sort()).toEqual(receipt.builds.map((b) => `${b.pipeline}#${b.number} ${b.state}`).sort());
       expect(row.gates.length).toBe(receipt.builds.flatMap((b) => b.gates).length);
       for (const gate of receipt.builds.flatMap((b) => b.gates)) expect(row.gates.join("\n")).toContain(`${gate.label}: ${gate.state}`);
-      expect([...row.credentials].sort()).toEqual(
-        receipt.credentials
-          .map((c) =>
-            c.kind === "aws-role-session"
-              ? `role session ${c.roleSession?.roleArn ?? "?"} ${c.lifetimeSeconds ?? "?"}s`
-              : `${c.kind} ${c.subject ?? "?"} ${c.lifetimeSeconds ?? "?"}s${c.roleSession ? ` -> ${c.roleSession.roleArn ?? "?"}` : ""}`,
-          )
-          .sort(),
-      );
+      expect([...row.credentials].sort()).toEqual(receipt.credentials.map(describeCredential).sort());
     }
     expect(rows.some((r) => r.credentials.length > 0 && r.gates.length > 0 && r.pipelines.length > 0)).toBe(true);
     const clean = rows.filter((r) => r.mergeRequests[0]!.startsWith("acme/payments-api!17"));
@@ -255,6 +248,9 @@ describe("streaming a long period", () => {
     let batches = 0;
     const report = buildChangeManagementReport(ZReportQuery.parse({ from: "2025-01-01T00:00:00Z", to: "2026-01-01T00:00:00Z", environment: "bulk" }), { batchSize: 100, onBatch: () => (batches += 1) });
     const reader = writeReportCsv(report).getReader();
+    // Exports load on their own pool, never on the one webhooks need.
+    const reportConnects = vi.spyOn(getReportPool(), "connect");
+    const mainConnects = vi.spyOn(getPool(), "connect");
     const first = await reader.read();
     expect(first.done).toBe(false);
     expect(batches).toBeGreaterThan(0);
@@ -266,6 +262,10 @@ describe("streaming a long period", () => {
       text += new TextDecoder().decode(value);
     }
     expect(batches).toBe(25);
+    expect(reportConnects).toHaveBeenCalled();
+    expect(mainConnects).not.toHaveBeenCalled();
+    reportConnects.mockRestore();
+    mainConnects.mockRestore();
     const ids = text.trimEnd().split("\r\n").slice(1).map((line) => line.split(",")[1]);
     expect(ids).toHaveLength(2500);
     expect(new Set(ids).size).toBe(2500);
