@@ -1,19 +1,17 @@
 import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
 import { buildStory, buildStoryIds } from "../fixtures/story.ts";
-import { configureWebhookSecrets, buildkiteRequest, gitlabRequest } from "../support/webhook-requests.ts";
+import { configureWebhookSecrets } from "../support/webhook-requests.ts";
 import { truncateAll } from "../support/graph-snapshot.ts";
 import { configureAuth, truncateAuth } from "../support/auth-fixtures.ts";
 import { signedInPrincipal, truncateApprovals } from "./seed-gate.ts";
 // @ts-expect-error plain JS test server shared with Playwright
 import { startMockBuildkite } from "../../e2e/support/mock-buildkite.mjs";
+import { processPending, sendStoryDelivery, storyDeliveryId } from "../support/story-ingest.ts";
 
 // Buildkite's webhooks announce a blocked build but not its block step: the waiting gate is read from
 // the REST API, stored as evidence, and listed with the change behind it.
 
-const { POST: postGitlab } = await import("@/app/api/webhooks/gitlab/route");
-const { POST: postBuildkite } = await import("@/app/api/webhooks/buildkite/route");
 const { getPool, closeDb, db } = await import("@/lib/db");
-const { processDelivery } = await import("@/lib/ingest/process/process-delivery");
 const { findWaitingGates } = await import("@/lib/approvals/find-waiting-gates");
 
 const pool = getPool();
@@ -43,11 +41,10 @@ it("a blocked build from the story (deliveries up to build.finished blocked) is 
   const story = buildStory();
   const upToBlocked = story.findIndex((d) => d.event === "build.finished");
   for (const [index, delivery] of story.slice(0, upToBlocked + 1).entries()) {
-    const response = delivery.source === "gitlab" ? await postGitlab(gitlabRequest(delivery.event, delivery.body, { id: `00000000-0000-4000-8000-${String(index).padStart(12, "0")}` })) : await postBuildkite(buildkiteRequest(delivery.event, delivery.body));
+    const response = await sendStoryDelivery(delivery, storyDeliveryId(index));
     expect([200, 202]).toContain(response.status);
   }
-  const { rows } = await pool.query<{ id: string }>("SELECT id FROM delivery WHERE processing_state IN ('received', 'pending') ORDER BY received_at, id");
-  for (const row of rows) await processDelivery(pool, row.id);
+  await processPending(pool);
   expect(await db.buildJob.count({ where: { type: "manual" } })).toBe(0);
 
   await fetch(`${bk.url}/__mock/builds`, {

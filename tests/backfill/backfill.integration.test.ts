@@ -1,10 +1,11 @@
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { buildStory, type TStoryDelivery } from "../fixtures/story.ts";
-import { configureWebhookSecrets, buildkiteRequest, gitlabRequest } from "../support/webhook-requests.ts";
+import { buildStory } from "../fixtures/story.ts";
+import { configureWebhookSecrets } from "../support/webhook-requests.ts";
 import { graphSnapshot, truncateAll } from "../support/graph-snapshot.ts";
 import { buildStoryRestObjects } from "../support/story-rest-objects.ts";
 import { startMockGitlabApi } from "../support/mock-gitlab-api.ts";
 import { startMockBuildkiteApi } from "../support/mock-buildkite-api.ts";
+import { processPending, sendStoryDelivery, storyDeliveryId } from "../support/story-ingest.ts";
 
 const story = buildStory();
 const rest = buildStoryRestObjects(story);
@@ -25,10 +26,7 @@ Object.assign(process.env, {
 });
 const { resetEnvCache } = await import("@/lib/env");
 resetEnvCache();
-const { POST: postGitlab } = await import("@/app/api/webhooks/gitlab/route");
-const { POST: postBuildkite } = await import("@/app/api/webhooks/buildkite/route");
 const { getPool, closeDb } = await import("@/lib/db");
-const { processDelivery } = await import("@/lib/ingest/process/process-delivery");
 const { startBackfill } = await import("@/lib/backfill/start-backfill");
 const { runBackfill } = await import("@/lib/backfill/run-backfill");
 const { reconcileSources } = await import("@/lib/backfill/reconcile-sources");
@@ -45,26 +43,15 @@ const window = { from: new Date("2026-09-01T00:00:00Z"), to: new Date("2026-10-0
 // Buildkite deploy finishing and the build passing, the GitLab deploy job, deployment and pipeline finishing.
 const dropped = ["11-", "12-", "24-", "28-", "29-", "33-", "34-", "35-"].map((prefix) => Number(prefix.slice(0, 2)) - 1);
 
-function send(delivery: TStoryDelivery, index: number): Promise<Response> {
-  return delivery.source === "gitlab"
-    ? postGitlab(gitlabRequest(delivery.event, delivery.body, { id: `00000000-0000-4000-8000-${String(index).padStart(12, "0")}` }))
-    : postBuildkite(buildkiteRequest(delivery.event, delivery.body));
-}
-
-async function processPending(): Promise<void> {
-  const { rows } = await pool.query<{ id: string }>("SELECT id FROM delivery WHERE processing_state IN ('received', 'pending') ORDER BY received_at, id");
-  for (const row of rows) await processDelivery(pool, row.id);
-}
-
 async function ingest(indexes: number[]): Promise<void> {
-  for (const index of indexes) expect([200, 202]).toContain((await send(story[index]!, index)).status);
-  await processPending();
+  for (const index of indexes) expect([200, 202]).toContain((await sendStoryDelivery(story[index]!, storyDeliveryId(index))).status);
+  await processPending(pool);
 }
 
 async function backfill(source: "gitlab" | "buildkite") {
   const run = await startBackfill(pool, { source, kind: "backfill", ...window, startedBy: "test" });
   const outcome = await runBackfill(pool, run.id);
-  await processPending();
+  await processPending(pool);
   return { ...run, outcome };
 }
 
@@ -220,7 +207,7 @@ describe("backfill from the GitLab and Buildkite APIs", () => {
     // Merge requests were finished before the crash: their list is not read again.
     expect(finishedUnits).toContain("gitlab:4242:merge_requests");
     expect(gitlabApi.calls.filter((c) => c.path.endsWith("/merge_requests"))).toEqual([]);
-    await processPending();
+    await processPending(pool);
     await backfill("buildkite");
     await ingest([]);
     await truncateAll(pool).then(() => pool.query("TRUNCATE reconciliation_gap, backfill_run CASCADE"));
@@ -241,7 +228,7 @@ describe("backfill from the GitLab and Buildkite APIs", () => {
       ["gitlab", "2026-09-14T10:15:00.000Z", "2026-09-14T10:46:00.000Z"],
       ["buildkite", "2026-09-14T10:15:00.000Z", "2026-09-14T10:46:00.000Z"],
     ]);
-    await processPending();
+    await processPending(pool);
     const { rows: gaps } = await pool.query("SELECT g.object_kind, g.api_state FROM reconciliation_gap g JOIN backfill_run r ON r.id = g.run_id WHERE r.kind = 'reconcile' ORDER BY 1, 2");
     expect(gaps).toEqual(
       expect.arrayContaining([

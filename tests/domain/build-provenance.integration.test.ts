@@ -1,21 +1,19 @@
 import { verify } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildStory } from "../fixtures/story.ts";
-import { configureWebhookSecrets, buildkiteRequest, gitlabRequest } from "../support/webhook-requests.ts";
+import { configureWebhookSecrets } from "../support/webhook-requests.ts";
 import { truncateAll } from "../support/graph-snapshot.ts";
 import { appOrigin, configureAuth, truncateAuth } from "../support/auth-fixtures.ts";
 import { newSigningKey } from "../support/ledger-fixtures.ts";
+import { processPending, sendStoryDelivery, storyDeliveryId } from "../support/story-ingest.ts";
 
 // The in-toto / SLSA provenance of the canonical story's Buildkite build, ingested through the real
 // webhook routes into real Postgres, with one approval decision recorded in Custody for its gate.
 
 configureWebhookSecrets();
 configureAuth();
-const { POST: postGitlab } = await import("@/app/api/webhooks/gitlab/route");
-const { POST: postBuildkite } = await import("@/app/api/webhooks/buildkite/route");
 const { getPool, closeDb } = await import("@/lib/db");
 const { resetEnvCache } = await import("@/lib/env");
-const { processDelivery } = await import("@/lib/ingest/process/process-delivery");
 const { createApiToken } = await import("@/lib/auth/create-api-token");
 const provenanceRoute = await import("@/app/api/v1/builds/[pipeline]/[number]/provenance/route");
 
@@ -30,14 +28,10 @@ beforeAll(async () => {
   await truncateAll(pool);
   await truncateAuth(pool);
   for (const [index, delivery] of buildStory().entries()) {
-    const response =
-      delivery.source === "gitlab"
-        ? await postGitlab(gitlabRequest(delivery.event, delivery.body, { id: `00000000-0000-4000-8000-${String(index).padStart(12, "0")}` }))
-        : await postBuildkite(buildkiteRequest(delivery.event, delivery.body));
+    const response = await sendStoryDelivery(delivery, storyDeliveryId(index));
     expect([200, 202]).toContain(response.status);
   }
-  const { rows } = await pool.query<{ id: string }>("SELECT id FROM delivery WHERE processing_state IN ('received', 'pending') ORDER BY received_at, id");
-  for (const row of rows) await processDelivery(pool, row.id);
+  await processPending(pool);
   await pool.query(
     `INSERT INTO approval_decision (id, build_job_id, approver_key, decision, actor_label, reason, policy, verdict, decided_at)
      SELECT gen_random_uuid(), bj.id, 'user:carol', 'approve', 'carol', NULL, '{}'::jsonb, '{"allowed": true}'::jsonb, '2026-09-14T10:01:00Z'

@@ -1,19 +1,17 @@
 import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildStory } from "../fixtures/story.ts";
-import { configureWebhookSecrets, buildkiteRequest, gitlabRequest } from "../support/webhook-requests.ts";
+import { configureWebhookSecrets } from "../support/webhook-requests.ts";
 import { truncateAll } from "../support/graph-snapshot.ts";
 import { appOrigin, configureAuth, truncateAuth } from "../support/auth-fixtures.ts";
+import { processPending, sendStoryDelivery, storyDeliveryId } from "../support/story-ingest.ts";
 
 // The merge request, pipeline, build and delivery pages' data and APIs, and the receipt export,
 // over the canonical story ingested through the real webhook routes into real Postgres.
 
 configureWebhookSecrets();
 configureAuth();
-const { POST: postGitlab } = await import("@/app/api/webhooks/gitlab/route");
-const { POST: postBuildkite } = await import("@/app/api/webhooks/buildkite/route");
 const { getPool, closeDb, db } = await import("@/lib/db");
-const { processDelivery } = await import("@/lib/ingest/process/process-delivery");
 const { createApiToken } = await import("@/lib/auth/create-api-token");
 const { getMergeRequest } = await import("@/lib/domain/get-merge-request");
 const { getPipeline } = await import("@/lib/domain/get-pipeline");
@@ -41,14 +39,10 @@ beforeAll(async () => {
   await truncateAuth(pool);
   const story = buildStory();
   for (const [index, delivery] of story.entries()) {
-    const response =
-      delivery.source === "gitlab"
-        ? await postGitlab(gitlabRequest(delivery.event, delivery.body, { id: `00000000-0000-4000-8000-${String(index).padStart(12, "0")}` }))
-        : await postBuildkite(buildkiteRequest(delivery.event, delivery.body));
+    const response = await sendStoryDelivery(delivery, storyDeliveryId(index));
     expect([200, 202]).toContain(response.status);
   }
-  const { rows } = await pool.query<{ id: string }>("SELECT id FROM delivery WHERE processing_state IN ('received', 'pending') ORDER BY received_at, id");
-  for (const row of rows) await processDelivery(pool, row.id);
+  await processPending(pool);
   viewer = (await createApiToken({ name: "viewer", role: "viewer", expiresInSeconds: 3600, actor: cli })).token;
   auditor = (await createApiToken({ name: "auditor", role: "auditor", expiresInSeconds: 3600, actor: cli })).token;
 });

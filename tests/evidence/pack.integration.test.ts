@@ -10,18 +10,16 @@ import { appOrigin, configureAuth, truncateAuth } from "../support/auth-fixtures
 import { truncateAll } from "../support/graph-snapshot.ts";
 import { insertDelivery, newSigningKey, resetLedger } from "../support/ledger-fixtures.ts";
 import { runCustody } from "../support/spawn-custody.ts";
-import { buildkiteRequest, configureWebhookSecrets, gitlabRequest } from "../support/webhook-requests.ts";
+import { configureWebhookSecrets } from "../support/webhook-requests.ts";
 import { collectPack, entriesOf, resign, writeZip } from "./pack-fixtures.ts";
+import { processPending, sendStoryDelivery, storyDeliveryId } from "../support/story-ingest.ts";
 
 configureWebhookSecrets();
 const key = newSigningKey();
 configureAuth({ CUSTODY_SIGNING_KEY: key.privatePem });
-const { POST: postGitlab } = await import("@/app/api/webhooks/gitlab/route");
-const { POST: postBuildkite } = await import("@/app/api/webhooks/buildkite/route");
 const { GET: getEvidence } = await import("@/app/api/v1/evidence/route");
 const { getPool, closeDb } = await import("@/lib/db");
 const { resetEnvCache } = await import("@/lib/env");
-const { processDelivery } = await import("@/lib/ingest/process/process-delivery");
 const { createApiToken } = await import("@/lib/auth/create-api-token");
 const { appendToLedger } = await import("@/lib/evidence/append-to-ledger");
 const { createCheckpoint } = await import("@/lib/evidence/create-checkpoint");
@@ -46,14 +44,10 @@ async function ingestStory(seed: number, day: string): Promise<void> {
   let index = 0;
   for (const delivery of buildStory({ seed })) {
     index += 1;
-    const response =
-      delivery.source === "gitlab"
-        ? await postGitlab(gitlabRequest(delivery.event, delivery.body, { id: `00000000-0000-4000-8${seed}00-${String(index).padStart(12, "0")}` }))
-        : await postBuildkite(buildkiteRequest(delivery.event, delivery.body));
+    const response = await sendStoryDelivery(delivery, storyDeliveryId(index, `${seed}00`));
     expect([200, 202]).toContain(response.status);
   }
-  const { rows } = await pool.query<{ id: string }>("SELECT id FROM delivery WHERE processing_state IN ('received', 'pending') ORDER BY received_at, id");
-  for (const row of rows) await processDelivery(pool, row.id);
+  await processPending(pool);
   await pool.query(
     `UPDATE delivery d SET received_at = $1::timestamptz + n.i * interval '1 second'
      FROM (SELECT id, row_number() OVER (ORDER BY received_at, id) AS i FROM delivery WHERE received_at > '2026-11-01') n WHERE n.id = d.id`,

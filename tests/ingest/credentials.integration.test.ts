@@ -1,15 +1,13 @@
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { buildStory } from "../fixtures/story.ts";
-import { buildkiteRequest, configureWebhookSecrets, gitlabRequest } from "../support/webhook-requests.ts";
+import { configureWebhookSecrets } from "../support/webhook-requests.ts";
 import { truncateAll } from "../support/graph-snapshot.ts";
+import { processPending, sendStoryDelivery, storyDeliveryId } from "../support/story-ingest.ts";
 
 configureWebhookSecrets();
 Object.assign(process.env, { CUSTODY_INGEST_TOKEN: "old-ingest-token, ingest-test-token" });
-const { POST: postGitlab } = await import("@/app/api/webhooks/gitlab/route");
-const { POST: postBuildkite } = await import("@/app/api/webhooks/buildkite/route");
 const { POST: postCredentials } = await import("@/app/api/ingest/credentials/route");
 const { getPool, closeDb, db } = await import("@/lib/db");
-const { processDelivery } = await import("@/lib/ingest/process/process-delivery");
 const { getDeployReceipt } = await import("@/lib/domain/get-deploy-receipt");
 const pool = getPool();
 
@@ -62,26 +60,18 @@ function post(body: unknown, token = "ingest-test-token"): Promise<Response> {
   );
 }
 
-async function processAll(): Promise<void> {
-  const { rows } = await pool.query<{ id: string }>("SELECT id FROM delivery WHERE processing_state IN ('received', 'pending') ORDER BY received_at, id");
-  for (const row of rows) await processDelivery(pool, row.id);
-}
-
 beforeEach(async () => truncateAll(pool));
 afterAll(async () => closeDb());
 
 describe("credentials ingest", () => {
   it("the receipt of a Buildkite deploy lists the OIDC credential and the AWS role session of its job, with lifetimes", async () => {
     for (const [i, d] of buildStory().entries()) {
-      const response =
-        d.source === "gitlab"
-          ? await postGitlab(gitlabRequest(d.event, d.body, { id: `00000000-0000-4000-8000-${String(i).padStart(12, "0")}` }))
-          : await postBuildkite(buildkiteRequest(d.event, d.body));
+      const response = await sendStoryDelivery(d, storyDeliveryId(i));
       expect(response.status).toBe(202);
     }
     expect((await post({ kind: "oidc-claims", claims })).status).toBe(202);
     expect((await post(cloudTrailFile, "old-ingest-token")).status).toBe(202);
-    await processAll();
+    await processPending(pool);
     const deployment = await db.deployment.findFirstOrThrow({ where: { provider: "buildkite" } });
     const receipt = await getDeployReceipt(deployment.id);
     expect(receipt?.credentials).toEqual([
@@ -142,7 +132,7 @@ describe("credentials ingest", () => {
   it("stores mistyped claims and claims expiring before issue, and marks them invalid with the reason", async () => {
     expect((await post({ kind: "oidc-claims", claims: { ...claims, jti: "a", exp: "tomorrow" } })).status).toBe(202);
     expect((await post({ kind: "oidc-claims", claims: { ...claims, jti: "b", exp: claims.iat - 60 } })).status).toBe(202);
-    await processAll();
+    await processPending(pool);
     const { rows } = await pool.query("SELECT processing_state, processing_error FROM delivery ORDER BY processing_error");
     expect(rows).toEqual([
       { processing_state: "invalid", processing_error: "claims are missing or mistyped: exp (unix seconds)" },
@@ -160,7 +150,7 @@ describe("credentials ingest", () => {
   it("keeps CloudTrail files without role assumptions as ignored, and refuses non-JSON", async () => {
     expect((await post({ Records: [{ eventName: "ListBuckets", eventID: "x", eventTime: "2026-09-14T10:00:00Z" }] })).status).toBe(202);
     expect((await post("not json")).status).toBe(400);
-    await processAll();
+    await processPending(pool);
     const { rows } = await pool.query("SELECT processing_state FROM delivery");
     expect(rows).toEqual([{ processing_state: "ignored" }]);
   });

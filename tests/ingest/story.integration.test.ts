@@ -1,12 +1,11 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { buildStory, type TStoryDelivery } from "../fixtures/story.ts";
-import { configureWebhookSecrets, buildkiteRequest, gitlabRequest } from "../support/webhook-requests.ts";
+import { buildStory } from "../fixtures/story.ts";
+import { configureWebhookSecrets } from "../support/webhook-requests.ts";
 import { graphSnapshot, truncateAll } from "../support/graph-snapshot.ts";
+import { pendingDeliveryIds, processPending, sendStoryDelivery, storyDeliveryId } from "../support/story-ingest.ts";
 
 configureWebhookSecrets();
-const { POST: postGitlab } = await import("@/app/api/webhooks/gitlab/route");
-const { POST: postBuildkite } = await import("@/app/api/webhooks/buildkite/route");
 const { getPool, closeDb, db } = await import("@/lib/db");
 const { processDelivery } = await import("@/lib/ingest/process/process-delivery");
 const { processDeliveries } = await import("@/lib/ingest/process/process-deliveries");
@@ -14,31 +13,19 @@ const { getDeployReceipt } = await import("@/lib/domain/get-deploy-receipt");
 
 const pool = getPool();
 
-// Each story delivery gets a stable GitLab delivery id so a redelivery dedupes like GitLab's own.
-function send(delivery: TStoryDelivery, index: number): Promise<Response> {
-  return delivery.source === "gitlab"
-    ? postGitlab(gitlabRequest(delivery.event, delivery.body, { id: `00000000-0000-4000-8000-${String(index).padStart(12, "0")}` }))
-    : postBuildkite(buildkiteRequest(delivery.event, delivery.body));
-}
-
-async function processPending(): Promise<void> {
-  const { rows } = await pool.query<{ id: string }>("SELECT id FROM delivery WHERE processing_state IN ('received', 'pending') ORDER BY received_at, id");
-  for (const row of rows) await processDelivery(pool, row.id);
-}
-
 /** Processes what is waiting in batches of `size` deliveries (one transaction each), as the worker's jobs do. */
 async function processPendingInBatches(size: number): Promise<void> {
-  const { rows } = await pool.query<{ id: string }>("SELECT id FROM delivery WHERE processing_state IN ('received', 'pending') ORDER BY received_at, id");
-  for (let i = 0; i < rows.length; i += size) await processDeliveries(pool, rows.slice(i, i + size).map((row) => row.id));
+  const ids = await pendingDeliveryIds(pool);
+  for (let i = 0; i < ids.length; i += size) await processDeliveries(pool, ids.slice(i, i + size));
 }
 
 async function ingest(order: number[], batch = 1): Promise<void> {
   const story = buildStory();
   for (const index of order) {
-    const response = await send(story[index]!, index);
+    const response = await sendStoryDelivery(story[index]!, storyDeliveryId(index));
     expect([200, 202]).toContain(response.status);
   }
-  if (batch === 1) await processPending();
+  if (batch === 1) await processPending(pool);
   else await processPendingInBatches(batch);
 }
 
@@ -86,8 +73,8 @@ describe("the provenance graph built from a story", () => {
 
   it("a redelivered GitLab event is stored once", async () => {
     const story = buildStory();
-    const first = await send(story[1]!, 1);
-    const again = await send(story[1]!, 1);
+    const first = await sendStoryDelivery(story[1]!, storyDeliveryId(1));
+    const again = await sendStoryDelivery(story[1]!, storyDeliveryId(1));
     expect(first.status).toBe(202);
     expect(again.status).toBe(200);
     expect(await again.json()).toMatchObject({ status: "duplicate" });

@@ -7,13 +7,13 @@ import { buildStory, type TStoryDelivery } from "../fixtures/story.ts";
 import { graphSnapshot, truncateAll } from "../support/graph-snapshot.ts";
 import { pollUntil } from "../support/poll-until.ts";
 import { buildkiteRequest, configureWebhookSecrets, gitlabRequest } from "../support/webhook-requests.ts";
+import { processPending } from "../support/story-ingest.ts";
 
 configureWebhookSecrets();
 const { POST: postGitlab } = await import("@/app/api/webhooks/gitlab/route");
 const { POST: postBuildkite } = await import("@/app/api/webhooks/buildkite/route");
 const { getPool, closeDb } = await import("@/lib/db");
 const { runWorker } = await import("@/lib/queue/run-worker");
-const { processDelivery } = await import("@/lib/ingest/process/process-delivery");
 const { requeueDeliveries } = await import("@/lib/ingest/requeue-deliveries");
 const { normalizeDelivery } = await import("@/lib/ingest/normalize/normalize-delivery");
 
@@ -52,11 +52,6 @@ async function waitUntilAllProcessed(total: number, timeoutMs = 20_000): Promise
   );
 }
 
-async function processSequentially(): Promise<void> {
-  const { rows } = await pool.query<{ id: string }>("SELECT id FROM delivery WHERE processing_state IN ('received', 'pending') ORDER BY received_at, id");
-  for (const row of rows) await processDelivery(pool, row.id);
-}
-
 beforeEach(async () => truncateAll(pool));
 afterEach(async () => {
   await Promise.all(runners.splice(0).map((runner) => runner.stop()));
@@ -70,7 +65,7 @@ describe("the delivery worker", () => {
   beforeAll(async () => {
     await truncateAll(pool);
     await postAll(story, 1);
-    await processSequentially();
+    await processPending(pool);
     canonical = await graphSnapshot(pool);
     expect(canonical.deployments).toHaveLength(2);
   });
@@ -222,7 +217,7 @@ describe("the delivery worker", () => {
     const concurrent = await graphSnapshot(pool);
     await truncateAll(pool);
     await postAll(deliveries, 11);
-    await processSequentially();
+    await processPending(pool);
     expect(concurrent).toEqual(await graphSnapshot(pool));
   }, 60_000);
 });

@@ -1,13 +1,11 @@
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { buildStory } from "../fixtures/story.ts";
-import { configureWebhookSecrets, buildkiteRequest, gitlabRequest } from "../support/webhook-requests.ts";
+import { configureWebhookSecrets } from "../support/webhook-requests.ts";
 import { truncateAll } from "../support/graph-snapshot.ts";
+import { processPending, sendStoryDelivery, storyDeliveryId } from "../support/story-ingest.ts";
 
 configureWebhookSecrets();
-const { POST: postGitlab } = await import("@/app/api/webhooks/gitlab/route");
-const { POST: postBuildkite } = await import("@/app/api/webhooks/buildkite/route");
 const { getPool, closeDb } = await import("@/lib/db");
-const { processDelivery } = await import("@/lib/ingest/process/process-delivery");
 const { linkAccounts } = await import("@/lib/people/link-accounts");
 
 const pool = getPool();
@@ -22,11 +20,10 @@ describe("processing deliveries links people", () => {
   it("every GitLab user in the story becomes one person by user id; Buildkite users with no evidence stay unlinked", async () => {
     const story = buildStory();
     for (const [index, d] of story.entries()) {
-      const response = d.source === "gitlab" ? await postGitlab(gitlabRequest(d.event, d.body, { id: `00000000-0000-4000-8000-${String(index).padStart(12, "0")}` })) : await postBuildkite(buildkiteRequest(d.event, d.body));
+      const response = await sendStoryDelivery(d, storyDeliveryId(index));
       expect([200, 202]).toContain(response.status);
     }
-    const { rows: pending } = await pool.query<{ id: string }>("SELECT id FROM delivery WHERE processing_state IN ('received', 'pending') ORDER BY received_at, id");
-    for (const row of pending) await processDelivery(pool, row.id);
+    await processPending(pool);
     // The worker runs the queued people-linking pass; here it is run directly.
     await linkAccounts(pool);
 

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { buildStory } from "../fixtures/story.ts";
-import { configureWebhookSecrets, buildkiteRequest, gitlabRequest } from "../support/webhook-requests.ts";
+import { configureWebhookSecrets } from "../support/webhook-requests.ts";
 import { truncateAll } from "../support/graph-snapshot.ts";
 import { appOrigin, configureAuth, truncateAuth } from "../support/auth-fixtures.ts";
+import { processPending, sendStoryDelivery, storyDeliveryId } from "../support/story-ingest.ts";
 
 // The three reports over two stories ingested through the real webhook routes into real Postgres.
 // The second story is then given exceptions: its author approves it, a commit is written by an
@@ -11,11 +12,8 @@ import { appOrigin, configureAuth, truncateAuth } from "../support/auth-fixtures
 
 configureWebhookSecrets();
 configureAuth();
-const { POST: postGitlab } = await import("@/app/api/webhooks/gitlab/route");
-const { POST: postBuildkite } = await import("@/app/api/webhooks/buildkite/route");
 const { getPool, getReportPool, closeDb } = await import("@/lib/db");
 const { describeCredential } = await import("@/lib/reports/find-change-management-rows");
-const { processDelivery } = await import("@/lib/ingest/process/process-delivery");
 const { createApiToken } = await import("@/lib/auth/create-api-token");
 const { getDeployReceipt } = await import("@/lib/domain/get-deploy-receipt");
 const { ZReportQuery, ZChangeManagementRow, ZCredentialRow, ZCompletenessRow } = await import("@/lib/contracts/reports");
@@ -49,15 +47,11 @@ beforeAll(async () => {
   for (const seed of [1, 2]) {
     for (const delivery of buildStory({ seed })) {
       index += 1;
-      const response =
-        delivery.source === "gitlab"
-          ? await postGitlab(gitlabRequest(delivery.event, delivery.body, { id: `00000000-0000-4000-8000-${String(index).padStart(12, "0")}` }))
-          : await postBuildkite(buildkiteRequest(delivery.event, delivery.body));
+      const response = await sendStoryDelivery(delivery, storyDeliveryId(index));
       expect([200, 202]).toContain(response.status);
     }
   }
-  const { rows } = await pool.query<{ id: string }>("SELECT id FROM delivery WHERE processing_state IN ('received', 'pending') ORDER BY received_at, id");
-  for (const row of rows) await processDelivery(pool, row.id);
+  await processPending(pool);
 
   // Exceptions on the second story's change (MR !18).
   const mr = (await pool.query<{ id: string; author_account_id: string; merge_commit_sha: string }>("SELECT id, author_account_id, merge_commit_sha FROM merge_request WHERE iid = 18")).rows[0]!;
