@@ -1,8 +1,4 @@
 import { z } from "zod";
-import { reportNames } from "./reports.ts";
-
-/** Report kinds as `<report>.<format>`; the signed evidence pack is the kind `evidence-pack`. */
-export const reportExportKinds = reportNames.flatMap((name) => (["csv", "json", "pdf"] as const).map((format) => `${name}.${format}` as const));
 
 /** A background export's period parameters, as the report and evidence-pack queries take them (the kind names the format). */
 export const ZExportPeriodParams = z.object({ from: z.string(), to: z.string(), environment: z.string().optional() });

@@ -2,10 +2,11 @@ import "server-only";
 import { once } from "node:events";
 import type { Writable } from "node:stream";
 import { ZReportQuery, type TReportFormat, type TReportName, type TReportQuery } from "@/lib/contracts/reports";
-import { getPool } from "@/lib/db";
+import { getReportPool } from "@/lib/db";
 import { buildChangeManagementReport } from "@/lib/reports/build-change-management-report";
 import { buildCompletenessReport } from "@/lib/reports/build-completeness-report";
 import { buildCredentialsReport } from "@/lib/reports/build-credentials-report";
+import { reportContentType, reportFilename } from "@/lib/reports/export-report-response";
 import type { TReport } from "@/lib/reports/report-types";
 import { writeReportCsv } from "@/lib/reports/write-report-csv";
 import { writeReportJson } from "@/lib/reports/write-report-json";
@@ -13,7 +14,6 @@ import { writeReportPdf } from "@/lib/reports/write-report-pdf";
 import { ZExportPeriodParams, type TExportPeriodParams } from "@/lib/contracts/exports";
 import type { TExportKind } from "./export-types.ts";
 
-const contentType: Record<TReportFormat, string> = { csv: "text/csv; charset=utf-8", json: "application/json; charset=utf-8", pdf: "application/pdf" };
 const builders: Record<TReportName, (query: TReportQuery) => TReport<unknown>> = {
   "change-management": (q) => buildChangeManagementReport(q) as TReport<unknown>,
   credentials: (q) => buildCredentialsReport(q) as TReport<unknown>,
@@ -23,7 +23,7 @@ const builders: Record<TReportName, (query: TReportQuery) => TReport<unknown>> =
 /** Rows the report will have, when cheap to know up front (one row per deployment); null otherwise. */
 async function countRows(name: TReportName, query: TReportQuery): Promise<number | null> {
   if (name !== "change-management") return null;
-  const { rows } = await getPool().query<{ n: number }>(
+  const { rows } = await getReportPool().query<{ n: number }>(
     `SELECT count(*)::int AS n FROM deployment WHERE occurred_at >= $1 AND occurred_at < $2 AND (cardinality($3::text[]) = 0 OR environment = ANY($3::text[]))`,
     [query.from, query.to, query.environment],
   );
@@ -41,10 +41,10 @@ export function exportReport(name: TReportName, format: TReportFormat): TExportK
       const parsed = ZReportQuery.safeParse({ ...params, format });
       for (const issue of parsed.success ? [] : parsed.error.issues) ctx.addIssue({ code: "custom", message: issue.message, path: issue.path });
     }),
-    contentType: contentType[format],
+    contentType: reportContentType[format],
     filename: (params) => {
       const { from, to } = params as TExportPeriodParams;
-      return `custody-${name}-${from.slice(0, 10)}-${to.slice(0, 10)}.${format}`;
+      return reportFilename(name, from, to, format);
     },
     async run(params, _actor, out: Writable, onProgress) {
       const query = ZReportQuery.parse({ ...(params as TExportPeriodParams), format });
