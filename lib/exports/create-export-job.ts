@@ -35,7 +35,9 @@ export async function createExportJob(
       [body.kind, JSON.stringify(parsed.data), actor.label, actor.type, actor.id, getEnv().CUSTODY_EXPORT_RETENTION],
     );
     row = inserted.rows[0]!;
-    await conn.query(`SELECT graphile_worker.add_job('run_export', json_build_object('jobId', $1::text), max_attempts := 3)`, [row.id]);
+    // One named queue: exports run one at a time, so however many are requested they hold at most
+    // one of the worker's slots and deliveries keep being processed.
+    await conn.query(`SELECT graphile_worker.add_job('run_export', json_build_object('jobId', $1::text), queue_name := 'exports', max_attempts := 3)`, [row.id]);
     await conn.query("COMMIT");
   } catch (error) {
     await conn.query("ROLLBACK").catch(() => {});

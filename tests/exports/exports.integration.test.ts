@@ -63,6 +63,9 @@ describe("a background export", () => {
     expect(job).toMatchObject({ state: "queued", progress: { done: 0, total: null }, requestedBy: "token:auditor", downloadUrl: null });
     const queued = await pool.query("SELECT t.identifier AS task_identifier, j.payload FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE j.payload->>'jobId' = $1", [job.id]);
     expect(queued.rows).toEqual([{ task_identifier: "run_export", payload: { jobId: job.id } }]);
+    // Exports share one named queue, so they run one at a time and hold at most one of the worker's slots.
+    const queue = await pool.query("SELECT q.queue_name FROM graphile_worker._private_jobs j JOIN graphile_worker._private_job_queues q ON q.id = j.job_queue_id WHERE j.payload->>'jobId' = $1", [job.id]);
+    expect(queue.rows).toEqual([{ queue_name: "exports" }]);
 
     await runExportJob(pool, job.id);
     const dones = progress.map(([done]) => done);
