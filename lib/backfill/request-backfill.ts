@@ -10,9 +10,14 @@ export type TRequestBackfillOutcome = { ok: true; id: string; resumed: boolean }
 
 /**
  * An admin's backfill: creates the run (or finds the unfinished one for the same window), queues it
- * for the worker and records who asked in the audit trail. Refused when the source has no API access.
+ * for the worker (unless the caller runs it itself, as the CLI does) and records who asked in the
+ * audit trail. Refused when the source has no API access.
  */
-export async function requestBackfill(input: TBackfillCreate, context: { actor: TAuditActor; ip?: string | null; userAgent?: string | null }): Promise<TRequestBackfillOutcome> {
+export async function requestBackfill(
+  input: TBackfillCreate,
+  context: { actor: TAuditActor; ip?: string | null; userAgent?: string | null },
+  options: { queue?: boolean } = {},
+): Promise<TRequestBackfillOutcome> {
   const config = getBackfillConfig(input.source);
   if (!config.ok) return { ok: false, status: 409, detail: config.detail };
   const pool = getPool();
@@ -23,7 +28,7 @@ export async function requestBackfill(input: TBackfillCreate, context: { actor: 
     to: input.until ? new Date(input.until) : null,
     startedBy: context.actor.label,
   });
-  await pool.query("SELECT graphile_worker.add_job('run_backfill', json_build_object('runId', $1::text), job_key := 'backfill:' || $1::text, max_attempts := 3)", [run.id]);
+  if (options.queue !== false) await pool.query("SELECT graphile_worker.add_job('run_backfill', json_build_object('runId', $1::text), job_key := 'backfill:' || $1::text, max_attempts := 3)", [run.id]);
   await recordAuditEntry({
     actor: context.actor,
     action: "backfill",

@@ -1,11 +1,11 @@
 import { closeDb, getPool } from "@/lib/db";
-import { recordAuditEntry } from "@/lib/audit/record-audit-entry";
+import { resetEnvCache } from "@/lib/env";
 import { findBackfillRuns } from "@/lib/backfill/find-backfill-runs";
-import { getBackfillConfig } from "@/lib/backfill/get-backfill-config";
+import { requestBackfill } from "@/lib/backfill/request-backfill";
 import { runBackfill } from "@/lib/backfill/run-backfill";
-import { startBackfill } from "@/lib/backfill/start-backfill";
 import { ZBackfillCreate } from "@/lib/contracts/backfills";
 import { cliActor } from "./cli-actor.ts";
+import { openDatabase } from "./with-database.ts";
 
 const usage = "custody backfill --source gitlab|buildkite --since <date> [--until <date>]";
 
@@ -25,24 +25,24 @@ export async function runBackfillCommand(args: string[]): Promise<number> {
     return 2;
   }
   const { source, since, until } = parsed.data;
-  const config = getBackfillConfig(source);
-  if (!config.ok) {
-    console.error(config.detail);
-    return 2;
-  }
-  const pool = getPool();
+  // The embedded database when DATABASE_URL is unset, as the other commands; the run happens here, not in a worker.
+  const database = await openDatabase();
+  process.env.DATABASE_URL = database.url;
+  resetEnvCache();
   let timer: NodeJS.Timeout | undefined;
   try {
-    const actor = cliActor();
-    const run = await startBackfill(pool, { source, kind: "backfill", from: new Date(since), to: until ? new Date(until) : null, startedBy: actor.label });
-    await recordAuditEntry({ actor, action: "backfill", target: `${source} since ${since}${until ? ` until ${until}` : ""}`, details: { runId: run.id, resumed: run.resumed } });
+    const run = await requestBackfill(parsed.data, { actor: cliActor() }, { queue: false });
+    if (!run.ok) {
+      console.error(run.detail);
+      return 2;
+    }
     console.error(`${run.resumed ? "Continuing" : "Started"} backfill ${run.id} (${source} since ${since}${until ? ` until ${until}` : ""}).`);
     const report = async () => {
       const r = await findBackfillRuns(run.id);
       if (r) console.error(`  ${r.unitsDone}/${r.unitsTotal ?? "?"} parts done · ${r.requests} requests · ${r.fetched} objects read · ${r.stored} new · ${r.gapsFound} gaps filled`);
     };
     timer = setInterval(() => void report().catch(() => {}), 2_000);
-    const outcome = await runBackfill(pool, run.id);
+    const outcome = await runBackfill(getPool(), run.id);
     clearInterval(timer);
     await report();
     if (outcome.state === "done") {
@@ -55,5 +55,6 @@ export async function runBackfillCommand(args: string[]): Promise<number> {
   } finally {
     if (timer) clearInterval(timer);
     await closeDb();
+    await database.close();
   }
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeEach, describe, expect, inject, it } from "vitest";
 import { closeDb, getPool } from "@/lib/db";
 import { buildStory } from "../fixtures/story.ts";
@@ -12,9 +15,10 @@ const gitlabApi = await startMockGitlabApi(rest.gitlab, { maxPerPage: 1 });
 const buildkiteApi = await startMockBuildkiteApi(rest.buildkite);
 const pool = getPool();
 
-const custody = async (...args: string[]) => {
+const custody = async (...args: string[]) => custodyOn({ DATABASE_URL: inject("databaseUrl") }, ...args);
+const custodyOn = async (database: Record<string, string>, ...args: string[]) => {
   const run = runCustody(["backfill", ...args], {
-    DATABASE_URL: inject("databaseUrl"),
+    ...database,
     GITLAB_URL: gitlabApi.url,
     GITLAB_API_TOKEN: "glpat-backfill-test",
     GITLAB_BACKFILL_PROJECTS: "acme/payments-api",
@@ -55,6 +59,20 @@ describe("npx custody backfill", () => {
     const { rows: audit } = await pool.query("SELECT count(*)::int AS n FROM audit_entry WHERE action = 'backfill' AND actor_type = 'cli'");
     expect(audit[0].n).toBe(2);
   });
+
+  it("without DATABASE_URL backfills into the embedded database, as the other commands do", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "custody-backfill-embedded-"));
+    try {
+      // As after a first `npm start`: the embedded database exists and is migrated.
+      expect(await runCustody(["migrate"], { CUSTODY_DATA_DIR: dataDir }).exited).toBe(0);
+      const run = await custodyOn({ CUSTODY_DATA_DIR: dataDir }, "--source", "buildkite", "--since", "2026-09-01", "--until", "2026-10-01");
+      expect(run.output).toContain("Opening the embedded database");
+      expect(run.code).toBe(0);
+      expect(run.output).toMatch(/Started backfill .*Done\./s);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it("names what is wrong with the arguments or the settings", async () => {
     const bad = await custody("--source", "jenkins", "--since", "2026-09-01");
