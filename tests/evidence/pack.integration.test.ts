@@ -4,7 +4,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { buildStory } from "../fixtures/story.ts";
 import { appOrigin, configureAuth, truncateAuth } from "../support/auth-fixtures.ts";
 import { truncateAll } from "../support/graph-snapshot.ts";
@@ -18,7 +18,7 @@ configureWebhookSecrets();
 const key = newSigningKey();
 configureAuth({ CUSTODY_SIGNING_KEY: key.privatePem });
 const { GET: getEvidence } = await import("@/app/api/v1/evidence/route");
-const { getPool, closeDb } = await import("@/lib/db");
+const { getPool, getReportPool, closeDb } = await import("@/lib/db");
 const { resetEnvCache } = await import("@/lib/env");
 const { createApiToken } = await import("@/lib/auth/create-api-token");
 const { appendToLedger } = await import("@/lib/evidence/append-to-ledger");
@@ -120,6 +120,18 @@ describe("exporting an evidence pack", () => {
     expect(manifest).toMatchObject({ period: { from: september.from, to: september.to }, filters: { environment: [] }, exportedBy: { label: "cli:test" }, custodyVersion: expect.any(String) });
     expect(manifest.counts).toMatchObject({ deliveriesReceivedInPeriod: rows.length, checkpoints: 1 });
     expect(entries.get("verify-pack.mjs")!.equals(await readFile("lib/evidence/pack/verify-pack.mjs"))).toBe(true);
+  });
+
+  it("reads each report once, so its CSV and JSON hold the same rows", async () => {
+    // The change-management report's reads go through the report pool: one batch end and one batch per read.
+    const connects = vi.spyOn(getReportPool(), "connect");
+    const entries = new Map(readZip(await exportSeptember()).map((e) => [e.name, e.data]));
+    expect(connects).toHaveBeenCalledTimes(2);
+    connects.mockRestore();
+    const csvIds = entries.get("reports/change-management.csv")!.toString("utf8").trimEnd().split("\r\n").slice(1).map((line) => line.split(",")[1]);
+    const json = JSON.parse(entries.get("reports/change-management.json")!.toString("utf8")) as { rows: { deploymentId: string }[] };
+    expect(csvIds.length).toBeGreaterThan(0);
+    expect(json.rows.map((r) => r.deploymentId)).toEqual(csvIds);
   });
 
   it("also holds, in ledger order, every delivery a report row rests on that was received outside the period, and no other", async () => {

@@ -37,6 +37,44 @@ async function collect(stream: ReadableStream<Uint8Array>): Promise<Buffer> {
   return Buffer.concat(parts);
 }
 
+/**
+ * Two readers of one pass over `rows`: each gets every row in order. Rows are held only while one
+ * reader is ahead of the other; the source's end or failure reaches both.
+ */
+function teeRows<Row>(rows: AsyncIterable<Row>): [AsyncIterable<Row>, AsyncIterable<Row>] {
+  const source = rows[Symbol.asyncIterator]();
+  const queues: [Row[], Row[]] = [[], []];
+  let ended = false;
+  let failure: { error: unknown } | null = null;
+  let pulling: Promise<void> | null = null;
+  const pull = () =>
+    (pulling ??= source
+      .next()
+      .then(
+        (next) => {
+          if (next.done) ended = true;
+          else for (const queue of queues) queue.push(next.value);
+        },
+        (error: unknown) => {
+          failure = { error };
+        },
+      )
+      .finally(() => {
+        pulling = null;
+      }));
+  const reader = (queue: Row[]): AsyncIterable<Row> => ({
+    async *[Symbol.asyncIterator]() {
+      for (;;) {
+        if (queue.length) yield queue.shift()!;
+        else if (failure) throw failure.error;
+        else if (ended) return;
+        else await pull();
+      }
+    },
+  });
+  return [reader(queues[0]), reader(queues[1])];
+}
+
 /** Leaf hashes of seq 0..size-1, concatenated, read in pages by seq. */
 async function readLeafHashes(pool: pg.Pool, size: number): Promise<Buffer> {
   const out = Buffer.allocUnsafe(size * 32);
@@ -166,10 +204,16 @@ export async function exportEvidencePack(
     () => buildCredentialsReport(reportQuery) as TReport<unknown>,
     () => buildCompletenessReport(reportQuery) as TReport<unknown>,
   ];
+  // Each report is read once and written as CSV and JSON side by side, so both files hold the same rows.
   for (const build of reports) {
-    const csv = build();
-    await add(`reports/${csv.name}.csv`, await collect(writeReportCsv(csv)));
-    await add(`reports/${csv.name}.json`, await collect(writeReportJson(build(), new Date(exportedAt))));
+    const report = build();
+    const [forCsv, forJson] = teeRows(report.rows);
+    const [csv, json] = await Promise.all([
+      collect(writeReportCsv({ ...report, rows: forCsv })),
+      collect(writeReportJson({ ...report, rows: forJson }, new Date(exportedAt))),
+    ]);
+    await add(`reports/${report.name}.csv`, csv);
+    await add(`reports/${report.name}.json`, json);
   }
 
   // Deliveries in ledger order, a page at a time; each leaf is recomputed and must equal the one appended.
