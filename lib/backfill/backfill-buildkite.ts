@@ -1,5 +1,5 @@
 import "server-only";
-import { apiRequest, type TApiRequestHooks } from "./api-request.ts";
+import { apiRequest } from "./api-request.ts";
 import type { TRunContext } from "./create-run-context.ts";
 
 const PER_PAGE = 100;
@@ -26,7 +26,6 @@ export async function backfillBuildkite(
   config: { apiUrl: string; token: string; org: string; timeoutMs: number },
   ctx: TRunContext,
   pipelines: string[],
-  hooks: TApiRequestHooks = {},
 ): Promise<void> {
   const from = ctx.windowFrom.toISOString();
   const to = ctx.windowTo.toISOString();
@@ -45,7 +44,7 @@ export async function backfillBuildkite(
       const response = await apiRequest(
         pageUrl,
         { method: "GET", headers: { authorization: `Bearer ${config.token}`, accept: "application/json" }, timeoutMs: config.timeoutMs },
-        { ...hooks, onRequest: (url, status) => (ctx.countRequest(), hooks.onRequest?.(url, status)) },
+        { onRequest: ctx.countRequest },
       );
       const builds = (await response.json()) as unknown;
       if (!Array.isArray(builds)) throw new Error(`GET ${new URL(pageUrl).pathname} did not answer a list of builds`);

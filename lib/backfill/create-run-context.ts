@@ -6,7 +6,6 @@ import { storeApiObject, type TApiObject } from "./store-api-object.ts";
 export type TRunCursor = Record<string, string | number>;
 
 export type TRunContext = {
-  runId: string;
   windowFrom: Date;
   windowTo: Date;
   cursor: TRunCursor;
@@ -17,6 +16,8 @@ export type TRunContext = {
   plan(units: TRunCursor): Promise<void>;
   /** Records where a unit got to and the counters, in one UPDATE: the resume point after a crash. */
   checkpoint(unit: string, next: string | number): Promise<void>;
+  /** Ends the run `done` or `failed` (keeping the error for the next attempt), with the counters since the last checkpoint. */
+  finish(state: "done" | "failed", error?: string): Promise<void>;
 };
 
 type TRunRow = { id: string; window_from: Date; window_to: Date; cursor: TRunCursor };
@@ -24,16 +25,16 @@ type TRunRow = { id: string; window_from: Date; window_to: Date; cursor: TRunCur
 /** The state a backfill run carries between pages, flushed to its `backfill_run` row at each checkpoint. */
 export function createRunContext(pool: pg.Pool, run: TRunRow): TRunContext {
   const counters = { requests: 0, fetched: 0, stored: 0, gaps: 0 };
-  const flush = async (extra: Record<string, unknown> = {}) => {
+  const flush = async (total: number | null = null, end: { state: "done" | "failed"; error: string | null } | null = null) => {
     await pool.query(
       `UPDATE backfill_run SET cursor = $2, requests = requests + $3, fetched = fetched + $4, stored = stored + $5, gaps_found = gaps_found + $6,
-         total = COALESCE($7, total), updated_at = now() WHERE id = $1`,
-      [run.id, JSON.stringify(ctx.cursor), counters.requests, counters.fetched, counters.stored, counters.gaps, extra.total ?? null],
+         total = COALESCE($7, total), state = COALESCE($8, state), error = $9,
+         finished_at = CASE WHEN $8 = 'done' THEN now() ELSE finished_at END, updated_at = now() WHERE id = $1`,
+      [run.id, JSON.stringify(ctx.cursor), counters.requests, counters.fetched, counters.stored, counters.gaps, total, end?.state ?? null, end?.error ?? null],
     );
     counters.requests = counters.fetched = counters.stored = counters.gaps = 0;
   };
   const ctx: TRunContext = {
-    runId: run.id,
     windowFrom: run.window_from,
     windowTo: run.window_to,
     cursor: { ...run.cursor },
@@ -48,11 +49,14 @@ export function createRunContext(pool: pg.Pool, run: TRunRow): TRunContext {
     },
     async plan(units) {
       for (const [unit, start] of Object.entries(units)) if (!(unit in ctx.cursor)) ctx.cursor[unit] = start;
-      await flush({ total: Object.keys(ctx.cursor).length });
+      await flush(Object.keys(ctx.cursor).length);
     },
     async checkpoint(unit, next) {
       ctx.cursor[unit] = next;
       await flush();
+    },
+    async finish(state, error) {
+      await flush(null, { state, error: error ?? null });
     },
   };
   return ctx;

@@ -1,7 +1,6 @@
 import "server-only";
 import type pg from "pg";
 import { logEvent } from "@/lib/shared/log-event";
-import type { TApiRequestHooks } from "./api-request.ts";
 import { backfillBuildkite } from "./backfill-buildkite.ts";
 import { backfillGitlab } from "./backfill-gitlab.ts";
 import { createGitlabApi } from "./create-gitlab-api.ts";
@@ -18,7 +17,7 @@ type TRunRow = { id: string; source: TBackfillSource; state: string; window_from
  * it). The run's cursor says where each unit of work got to; a run that failed or was interrupted
  * continues from there. Ends `done`, or `failed` with the error kept on the row for the next attempt.
  */
-export async function runBackfill(pool: pg.Pool, runId: string, hooks: TApiRequestHooks = {}): Promise<TRunBackfillOutcome> {
+export async function runBackfill(pool: pg.Pool, runId: string): Promise<TRunBackfillOutcome> {
   const lock = await pool.connect();
   try {
     const { rows: locked } = await lock.query<{ ok: boolean }>("SELECT pg_try_advisory_lock(hashtextextended($1, 7)) AS ok", [runId]);
@@ -36,18 +35,16 @@ export async function runBackfill(pool: pg.Pool, runId: string, hooks: TApiReque
         const config = getBackfillConfig(run.source);
         if (!config.ok) throw new Error(config.detail);
         if (config.source === "gitlab") {
-          const api = createGitlabApi(config, { ...hooks, onRequest: (url, status) => (ctx.countRequest(), hooks.onRequest?.(url, status)) });
-          await backfillGitlab(api, ctx, config.scopes, config.url);
+          await backfillGitlab(createGitlabApi(config, { onRequest: ctx.countRequest }), ctx, config.scopes, config.url);
         } else {
-          await backfillBuildkite(config, ctx, config.pipelines, hooks);
+          await backfillBuildkite(config, ctx, config.pipelines);
         }
-        await ctx.checkpoint("finished", "done");
-        await pool.query("UPDATE backfill_run SET state = 'done', finished_at = now(), updated_at = now() WHERE id = $1", [runId]);
+        await ctx.finish("done");
         logEvent("info", "backfill.done", { runId, source: run.source });
         return { state: "done" };
       } catch (error) {
         const message = (error as Error).message.slice(0, 500);
-        await pool.query("UPDATE backfill_run SET state = 'failed', error = $2, updated_at = now() WHERE id = $1", [runId, message]);
+        await ctx.finish("failed", message);
         logEvent("warn", "backfill.failed", { runId, source: run.source, error: message });
         return { state: "failed", error: message };
       }

@@ -22,6 +22,7 @@ export type TBackfillRunRow = {
 
 /** A `backfill_run` row as the API shows it; progress counts the cursor's finished units. */
 export function toBackfillRun(row: TBackfillRunRow): TBackfillRun {
+  // Runs ended by earlier versions carry a "finished" marker in their cursor; it is not a unit of work.
   const units = Object.entries(row.cursor ?? {}).filter(([unit]) => unit !== "finished");
   return {
     id: row.id,

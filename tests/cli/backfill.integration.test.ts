@@ -44,8 +44,12 @@ afterAll(async () => {
 describe("npx custody backfill", () => {
   it("reads a window with progress on stderr, and an interrupted run continues when the command is run again", async () => {
     gitlabApi.failFrom(6);
+    const callsBefore = gitlabApi.calls.length;
     const stopped = await custody("--source", "gitlab", "--since", "2026-09-01", "--until", "2026-10-01");
     expect(stopped.code).toBe(1);
+    // A failed run keeps its counters up to the failing request, not only to the last saved page.
+    const { rows: counted } = await pool.query("SELECT requests FROM backfill_run");
+    expect(counted[0].requests).toBe(gitlabApi.calls.length - callsBefore);
     expect(stopped.output).toMatch(/Started backfill [0-9a-f-]{36} \(gitlab since 2026-09-01 until 2026-10-01\)/);
     expect(stopped.output).toMatch(/Stopped: .*500.*Run the same command again to continue where it stopped\./s);
 
