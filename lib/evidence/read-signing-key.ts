@@ -1,12 +1,11 @@
-import { createHash, createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
+import { createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
+import { fingerprintOf } from "./pack/verify-pack.mjs";
 
 export type TSigningKey = { privateKey: KeyObject; publicKey: KeyObject; publicKeyPem: string; fingerprint: string };
 export type TPublicKey = Omit<TSigningKey, "privateKey">;
 
-/** SHA-256 (hex) of the DER SubjectPublicKeyInfo: what `openssl pkey -pubin -outform DER | sha256sum` prints. */
-export function fingerprintPublicKey(publicKey: KeyObject): string {
-  return createHash("sha256").update(publicKey.export({ type: "spki", format: "der" })).digest("hex");
-}
+/** SHA-256 (hex) of the DER SubjectPublicKeyInfo: the pack verifier's own function, so a key's fingerprint is computed one way everywhere. */
+export const fingerprintPublicKey: (publicKey: KeyObject) => string = fingerprintOf;
 
 /** An Ed25519 public key from PEM (a public key, or a private key whose public half is wanted). */
 export function readPublicKey(pem: string): TPublicKey {

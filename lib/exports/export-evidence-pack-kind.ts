@@ -1,7 +1,7 @@
 import "server-only";
 import { ZEvidencePackQuery } from "@/lib/contracts/evidence-pack";
 import { ZExportPeriodParams, type TExportPeriodParams } from "@/lib/contracts/exports";
-import { exportEvidencePack } from "@/lib/evidence/pack/export-evidence-pack";
+import { evidencePackFilename, exportEvidencePack } from "@/lib/evidence/pack/export-evidence-pack";
 import type { TExportKind } from "./export-types.ts";
 
 /**
@@ -17,7 +17,7 @@ export function exportEvidencePackKind(): TExportKind {
     contentType: "application/zip",
     filename: (params) => {
       const { from, to } = params as TExportPeriodParams;
-      return `custody-evidence-${from.slice(0, 10)}-${to.slice(0, 10)}.zip`;
+      return evidencePackFilename(from, to);
     },
     async run(params, actor, out, onProgress) {
       const query = ZEvidencePackQuery.parse(params);

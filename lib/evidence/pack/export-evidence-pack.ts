@@ -11,7 +11,7 @@ import { buildEvidenceKeysSql } from "@/lib/domain/build-evidence-keys-sql";
 import { appendToLedger } from "@/lib/evidence/append-to-ledger";
 import { buildDeliveryLeaf, deliveryLeafColumns, type TDeliveryLeafRow } from "@/lib/evidence/build-leaf";
 import { createCheckpoint } from "@/lib/evidence/create-checkpoint";
-import { getSigningKey } from "@/lib/evidence/get-signing-key";
+import { getSigningKey, type TSigningKeyStatus } from "@/lib/evidence/get-signing-key";
 import { hashLeaf } from "@/lib/evidence/merkle";
 import { buildChangeManagementReport } from "@/lib/reports/build-change-management-report";
 import { buildCompletenessReport } from "@/lib/reports/build-completeness-report";
@@ -73,6 +73,20 @@ function teeRows<Row>(rows: AsyncIterable<Row>): [AsyncIterable<Row>, AsyncItera
     },
   });
   return [reader(queues[0]), reader(queues[1])];
+}
+
+/** Why no pack can be signed now, or null when the signing key is usable. */
+export function signingKeyProblem(key: TSigningKeyStatus = getSigningKey()): string | null {
+  if (key.status === "ok") return null;
+  return key.status === "missing"
+    ? "Evidence packs are signed with the ledger's signing key, and none is configured: set CUSTODY_SIGNING_KEY (create one with `npx custody keygen`)."
+    : `${key.message}. Evidence packs need a usable signing key.`;
+}
+
+/** The pack's download name: the period's first and last-exclusive days, in UTC. */
+export function evidencePackFilename(from: string, to: string): string {
+  const day = (iso: string) => new Date(iso).toISOString().slice(0, 10);
+  return `custody-evidence-${day(from)}-${day(to)}.zip`;
 }
 
 /** Leaf hashes of seq 0..size-1, concatenated, read in pages by seq. */
@@ -146,14 +160,7 @@ export async function exportEvidencePack(
   const pool = options.pool ?? getPool();
   const now = options.now ?? (() => new Date());
   const key = getSigningKey();
-  if (key.status !== "ok") {
-    throw new EvidencePackError(
-      "signing-key-required",
-      key.status === "missing"
-        ? "An evidence pack is signed with the ledger's signing key, and none is configured: set CUSTODY_SIGNING_KEY (create one with `npx custody keygen`)."
-        : key.message,
-    );
-  }
+  if (key.status !== "ok") throw new EvidencePackError("signing-key-required", signingKeyProblem(key)!);
   const exportedAt = now().toISOString();
   const auditEntryId = await recordAuditEntry({
     actor: { type: actor.type, id: actor.id, label: actor.label },
