@@ -1,7 +1,9 @@
 import "server-only";
+import type { TBackfillSourceName } from "@/lib/contracts/backfills";
 import { getEnv } from "@/lib/env";
 
-export type TBackfillSource = "gitlab" | "buildkite";
+/** A source that can be backfilled, as the API contract names it. */
+export type TBackfillSource = TBackfillSourceName;
 
 export type TBackfillConfig =
   | { ok: true; source: "gitlab"; url: string; token: string; scopes: string[]; timeoutMs: number }

@@ -6,13 +6,9 @@ import { runBackfill } from "@/lib/backfill/run-backfill";
 import { ZBackfillCreate } from "@/lib/contracts/backfills";
 import { cliActor } from "./cli-actor.ts";
 import { openDatabase } from "./with-database.ts";
+import { option } from "./read-option.ts";
 
 const usage = "custody backfill --source gitlab|buildkite --since <date> [--until <date>]";
-
-function option(args: string[], name: string): string | undefined {
-  const index = args.indexOf(name);
-  return index >= 0 ? args[index + 1] : undefined;
-}
 
 /**
  * `custody backfill`: reads a source's REST API for a window and stores what it finds, in this process,

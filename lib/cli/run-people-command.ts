@@ -6,6 +6,7 @@ import { linkAccounts } from "@/lib/people/link-accounts";
 import { unlinkAccount } from "@/lib/people/unlink-account";
 import { cliActor } from "./cli-actor.ts";
 import { openDatabase } from "./with-database.ts";
+import { option } from "./read-option.ts";
 
 const usage = `custody people list-unlinked
        custody people link <accountId> <personId|new> --reason <why>
@@ -13,11 +14,6 @@ const usage = `custody people list-unlinked
        custody people relink   (run the automatic linking pass now)`;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-function option(args: string[], name: string): string | undefined {
-  const index = args.indexOf(name);
-  return index >= 0 ? args[index + 1] : undefined;
-}
 
 /** `custody people …`: accounts without a person, and an admin's link/unlink (audited with actor "cli", a reason required). */
 export async function runPeopleCommand(args: string[]): Promise<number> {

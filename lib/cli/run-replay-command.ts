@@ -3,13 +3,9 @@ import type { TReplaySelection } from "@/lib/ingest/requeue-deliveries";
 import { replayDeliveries } from "@/lib/replay/replay-deliveries";
 import { parseSourceDate } from "@/lib/shared/parse-source-date";
 import { cliActor } from "./cli-actor.ts";
+import { option } from "./read-option.ts";
 
 const usage = "custody replay <delivery-id…> | --failed | [--source gitlab|buildkite|credentials] [--from DATE] [--to DATE] [--state STATE]";
-
-function option(args: string[], name: string): string | undefined {
-  const index = args.indexOf(name);
-  return index >= 0 ? args[index + 1] : undefined;
-}
 
 /** `custody replay`: re-process deliveries by id, source, time range or "all failed"; recorded in the audit trail (actor "cli"). */
 export async function runReplayCommand(args: string[]): Promise<number> {

@@ -7,15 +7,11 @@ import { revokeApiToken } from "@/lib/auth/revoke-api-token";
 import { parseDuration } from "@/lib/shared/parse-duration";
 import { cliActor } from "./cli-actor.ts";
 import { openDatabase } from "./with-database.ts";
+import { option } from "./read-option.ts";
 
 const usage = `custody token create --role <viewer|auditor|approver|admin> --name <name> [--expires-in 90d|12h|never]
        custody token list
        custody token revoke <id or cst_ prefix>`;
-
-function option(args: string[], name: string): string | undefined {
-  const index = args.indexOf(name);
-  return index >= 0 ? args[index + 1] : undefined;
-}
 
 /** `custody token create|list|revoke`: API tokens from the command line; creating and revoking are audited with actor "cli". */
 export async function runTokenCommand(args: string[]): Promise<number> {
