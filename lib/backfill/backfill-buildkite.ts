@@ -30,8 +30,10 @@ export async function backfillBuildkite(
   const from = ctx.windowFrom.toISOString();
   const to = ctx.windowTo.toISOString();
   const units: Record<string, string> = {};
+  const bases: Record<string, string> = {};
   for (const slug of pipelines) {
     const base = `${config.apiUrl}/v2/organizations/${encodeURIComponent(config.org)}/pipelines/${encodeURIComponent(slug)}/builds`;
+    bases[`buildkite:${slug}:created`] = bases[`buildkite:${slug}:finished`] = base;
     const common = `per_page=${PER_PAGE}&include_retried_jobs=true`;
     units[`buildkite:${slug}:created`] = `${base}?${common}&created_from=${encodeURIComponent(from)}&created_to=${encodeURIComponent(to)}`;
     units[`buildkite:${slug}:finished`] = `${base}?${common}&finished_from=${encodeURIComponent(from)}`;
@@ -51,8 +53,9 @@ export async function backfillBuildkite(
       for (const build of builds as Record<string, unknown>[]) {
         // A build finished after the window's end belongs to a later window.
         if (unit.endsWith(":finished") && typeof build.finished_at === "string" && Date.parse(build.finished_at) > ctx.windowTo.getTime()) continue;
-        // The build's own REST URL on the host Custody reads from (BUILDKITE_API_URL may be a proxy).
-        const url = `${pageUrl.split("?")[0]}/${build.number}`;
+        // The build's own REST URL on the configured host (BUILDKITE_API_URL may be a proxy), whichever
+        // host the Link header's next page named: the same build reads as one object in both passes.
+        const url = `${bases[unit]}/${build.number}`;
         await ctx.store({ source: "buildkite", eventType: "api.build.full", url, pageUrl, body: build });
       }
       next = nextLink(response.headers.get("link")) ?? "done";
