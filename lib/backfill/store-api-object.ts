@@ -41,7 +41,7 @@ export async function storeApiObject(pool: pg.Pool, runId: string, object: TApiO
   if (known.rowCount) return { stored: false, deliveryId: null, gaps: 0 };
 
   const normalized = normalizeDelivery({ source: object.source, eventType: object.eventType, body, sha256: "", receivedAt: new Date(), requestUrl: object.url });
-  const missing: { kind: string; key: string; state: string | null }[] = [];
+  const claims: { kind: string; key: string; state: string | null }[] = [];
   if (normalized.status === "processed") {
     const seen = new Set<string>();
     for (const fact of normalized.facts) {
@@ -51,14 +51,21 @@ export async function storeApiObject(pool: pg.Pool, runId: string, object: TApiO
       const id = `${fact.type}\n${fact.key}\n${state ?? ""}`;
       if (seen.has(id)) continue;
       seen.add(id);
-      const { rowCount } = await pool.query(
-        `SELECT 1 FROM fact WHERE entity_type = $1 AND entity_key = $2
-           AND ($3::text IS NULL OR data->>'state' = $3 OR data->>'status' = $3) LIMIT 1`,
-        [fact.type, fact.key, state],
-      );
-      if (!rowCount) missing.push({ kind: fact.type, key: fact.key, state });
+      claims.push({ kind: fact.type, key: fact.key, state });
     }
   }
+  // The claims no stored fact knows yet, in one statement however many the object makes.
+  const missing = claims.length
+    ? (
+        await pool.query<{ kind: string; key: string; state: string | null }>(
+          `SELECT c.kind, c.key, c.state FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS c(kind, key, state, i)
+           WHERE NOT EXISTS (SELECT 1 FROM fact f WHERE f.entity_type = c.kind AND f.entity_key = c.key
+                               AND (c.state IS NULL OR f.data->>'state' = c.state OR f.data->>'status' = c.state))
+           ORDER BY c.i`,
+          [claims.map((c) => c.kind), claims.map((c) => c.key), claims.map((c) => c.state)],
+        )
+      ).rows
+    : [];
   const result = await recordDelivery(pool, {
     source: object.source,
     origin: "api",
@@ -71,15 +78,16 @@ export async function storeApiObject(pool: pg.Pool, runId: string, object: TApiO
     requestUrl: object.url,
   });
   if (result.duplicate || !result.id) return { stored: false, deliveryId: result.id, gaps: 0 };
-  let gaps = 0;
-  for (const gap of missing) {
-    const { rowCount } = await pool.query(
-      `INSERT INTO reconciliation_gap (id, run_id, source, object_kind, external_id, api_state, detail, found_at, filled_at, delivery_id)
-       VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6, now(), now(), $7)
-       ON CONFLICT (source, object_kind, external_id, api_state) DO NOTHING`,
-      [runId, object.source, gap.kind, gap.key, gap.state ?? "", gap.state ? `no stored evidence of ${gap.kind} in state ${gap.state}` : `no stored evidence of this ${gap.kind}`, result.id],
-    );
-    gaps += rowCount ?? 0;
-  }
+  if (!missing.length) return { stored: true, deliveryId: result.id, gaps: 0 };
+  const { rowCount } = await pool.query(
+    `INSERT INTO reconciliation_gap (id, run_id, source, object_kind, external_id, api_state, detail, found_at, filled_at, delivery_id)
+     SELECT gen_random_uuid(), $1, $2, g.kind, g.key, coalesce(g.state, ''),
+            CASE WHEN coalesce(g.state, '') = '' THEN 'no stored evidence of this ' || g.kind ELSE 'no stored evidence of ' || g.kind || ' in state ' || g.state END,
+            now(), now(), $6
+     FROM unnest($3::text[], $4::text[], $5::text[]) AS g(kind, key, state)
+     ON CONFLICT (source, object_kind, external_id, api_state) DO NOTHING`,
+    [runId, object.source, missing.map((g) => g.kind), missing.map((g) => g.key), missing.map((g) => g.state), result.id],
+  );
+  const gaps = rowCount ?? 0;
   return { stored: true, deliveryId: result.id, gaps };
 }
